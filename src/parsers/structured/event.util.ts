@@ -1,0 +1,133 @@
+import type { Category } from '../../domain/categories.js';
+import type { NormalizedEvent } from '../../domain/event.js';
+import { canonicalIp } from '../../domain/ip.js';
+
+/** What a structured parser knows about one event before normalization. */
+export interface EventDraft {
+  category: Category;
+  type: string;
+  ip?: string | null;
+  port?: number | string | null;
+  url?: string | null;
+  domain?: string | null;
+  email?: string | null;
+  occurredAt?: string | null;
+  reporter?: string | null;
+  evidence?: Record<string, unknown>;
+}
+
+export interface StructuredHints {
+  filename?: string;
+  contentType?: string;
+  receivedAt?: string;
+}
+
+const MAX_EVIDENCE_KEYS = 40;
+const MAX_EVIDENCE_STRING = 300;
+
+/**
+ * Evidence is stored with every event and shown to operators: keep the source's own fields but
+ * never let one hostile report store megabytes per event.
+ */
+export function capEvidence(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let n = 0;
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (n++ >= MAX_EVIDENCE_KEYS) {
+      out._truncated = true;
+      break;
+    }
+    out[key.slice(0, 80)] = capValue(value, 0);
+  }
+  return out;
+}
+
+function capValue(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value.length > MAX_EVIDENCE_STRING ? value.slice(0, MAX_EVIDENCE_STRING) + '…' : value;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+  if (depth >= 2) return typeof value === 'object' ? '[…]' : String(value).slice(0, MAX_EVIDENCE_STRING);
+  if (Array.isArray(value)) return value.slice(0, 10).map((v) => capValue(v, depth + 1));
+  if (typeof value === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>).slice(0, 20)) o[k.slice(0, 80)] = capValue(v, depth + 1);
+    return o;
+  }
+  return String(value).slice(0, MAX_EVIDENCE_STRING);
+}
+
+const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * A document's timestamp as ISO-8601 UTC, or null. Zone-less "YYYY-MM-DD hh:mm:ss" (Shadowserver,
+ * many CSV feeds) is UTC by those feeds' own definition. Absurd years are rejected rather than
+ * letting a typo put an event in 1970 or 9999.
+ */
+export function toIsoUtc(text: unknown): string | null {
+  if (typeof text === 'number' && Number.isFinite(text)) {
+    // Epoch seconds (or milliseconds when too large to be seconds).
+    const ms = text > 1e11 ? text : text * 1000;
+    return plausible(new Date(ms));
+  }
+  if (typeof text !== 'string') return null;
+  const s = text.trim();
+  if (!s) return null;
+  const m = ISO_LIKE.exec(s);
+  if (m) {
+    const zone = !m[8] || /^(Z|UTC|GMT)$/i.test(m[8]) ? 'Z' : m[8].length === 5 ? `${m[8].slice(0, 3)}:${m[8].slice(3)}` : m[8];
+    const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}${m[7] ? m[7].slice(0, 4) : ''}${zone}`;
+    return plausible(new Date(iso));
+  }
+  if (/^\d{9,13}$/.test(s)) return toIsoUtc(Number(s));
+  return plausible(new Date(s));
+}
+
+function plausible(d: Date): string | null {
+  const t = d.getTime();
+  if (!Number.isFinite(t)) return null;
+  const y = d.getUTCFullYear();
+  if (y < 1990 || y > 2100) return null;
+  return d.toISOString();
+}
+
+/** A host name as events carry it: lower case, no trailing dot, or null when it is not one. */
+export function normalizeDomain(text: unknown): string | null {
+  if (typeof text !== 'string') return null;
+  let s = text.trim().toLowerCase().replace(/\.$/, '');
+  if (s.startsWith('*.')) s = s.slice(2);
+  if (!s || s.length > 253 || canonicalIp(s)) return null;
+  if (!/^[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*$/.test(s) || !s.includes('.')) return null;
+  return s;
+}
+
+/** The host part of a URL (name or literal IP), or null. */
+export function urlHost(url: string): string | null {
+  const m = /^(?:[a-z][a-z0-9+.-]*:)?\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)/i.exec(url.trim());
+  return m ? m[1].toLowerCase() : null;
+}
+
+function portOf(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,5}$/.test(value.trim()) ? Number(value) : NaN;
+  return Number.isInteger(n) && n >= 0 && n <= 65535 ? n : null;
+}
+
+/** Normalizes one draft into the public event shape. */
+export function makeEvent(d: EventDraft, hints: StructuredHints): NormalizedEvent {
+  const ip = d.ip ? canonicalIp(String(d.ip)) : null;
+  let url = typeof d.url === 'string' && d.url.trim() ? d.url.trim().slice(0, 2048) : null;
+  if (url && !/^[a-z][a-z0-9+.-]*:/i.test(url) && /^[^\s/]+\.[^\s/]+/.test(url)) url = `http://${url}`;
+  const domain = normalizeDomain(d.domain) ?? (url ? normalizeDomain(urlHost(url)) : null);
+  const email = typeof d.email === 'string' && /^[^\s@]+@[^\s@]+$/.test(d.email.trim()) ? d.email.trim().toLowerCase() : null;
+  return {
+    category: d.category,
+    type: d.type,
+    ip,
+    port: portOf(d.port),
+    url,
+    domain,
+    email,
+    occurredAt: toIsoUtc(d.occurredAt) ?? toIsoUtc(hints.receivedAt) ?? '',
+    reporter: d.reporter ? String(d.reporter).slice(0, 200) : null,
+    evidence: capEvidence(d.evidence ?? {}),
+  };
+}
