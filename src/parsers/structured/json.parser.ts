@@ -1,5 +1,6 @@
 import type { ParseResult } from '../types.js';
 import type { StructuredHints } from './event.util.js';
+import { looksLikeXarfV3, parseXarfV3 } from './xarf-v3.parser.js';
 import { looksLikeXarfV4, parseXarfV4 } from './xarf-v4.parser.js';
 
 /** JSON documents: XARF v4, XARF v3, JSON-IODEF. Null when the JSON is none of them. */
@@ -15,5 +16,6 @@ export function parseStructuredJson(text: string, hints: StructuredHints): Parse
     return null;
   }
   if (looksLikeXarfV4(doc)) return parseXarfV4(doc, hints);
+  if (looksLikeXarfV3(doc)) return parseXarfV3(doc, hints);
   return null;
 }

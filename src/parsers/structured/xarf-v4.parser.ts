@@ -71,10 +71,10 @@ export function looksLikeXarfV4(doc: unknown): boolean {
 }
 
 /** First line of each zod issue, with the path, so an operator sees which field failed. */
-export function zodReason(error: z.ZodError, max = 3): string {
+export function zodReason(error: z.ZodError, prefix = '', max = 3): string {
   return error.issues
     .slice(0, max)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(document)'}: ${i.message}`)
+    .map((i) => `${prefix}${i.path.length ? i.path.join('.') : '(document)'}: ${i.message}`)
     .join('; ');
 }
 
