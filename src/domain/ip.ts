@@ -82,3 +82,75 @@ export function isNonPublicIp(ip: string): boolean {
   const top16 = Number(v >> 112n);
   return v === 0n || v === 1n || (top16 & 0xfe00) === 0xfc00 || (top16 & 0xffc0) === 0xfe80 || (top16 & 0xff00) === 0xff00;
 }
+
+/**
+ * Dotted-quad IPv4 -> unsigned 32-bit integer without allocating, or -1. Hot path of the resolver:
+ * like canonicalIp it reads octets with leading zeros as decimal ("010" is 10).
+ */
+export function parseIpv4(text: string): number {
+  const n = text.length;
+  if (n < 7 || n > 15) return -1;
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return -1;
+    } else {
+      return -1;
+    }
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + octet;
+}
+
+/** A CIDR block read from text: first and last address (inclusive) and its canonical text. */
+export type Cidr =
+  | { family: 4; first: number; last: number; length: number; text: string }
+  | { family: 6; first: bigint; last: bigint; length: number; text: string };
+
+/**
+ * Reads `a.b.c.d/len` or `v6/len` (a bare address is a host route, /32 or /128), or says why not.
+ * Host bits set below the prefix are an error, not silently masked: `10.0.0.1/8` is more likely a
+ * typo than a wish for all of 10/8. IPv4-mapped IPv6 blocks (::ffff:0:0/96 and longer) become IPv4.
+ */
+export function analyzeCidr(input: string): { cidr: Cidr } | { error: string } {
+  if (typeof input !== 'string') return { error: 'not a string' };
+  const text = input.trim();
+  const slash = text.indexOf('/');
+  const addressText = slash < 0 ? text : text.slice(0, slash);
+  const lengthText = slash < 0 ? null : text.slice(slash + 1);
+  if (lengthText !== null && !/^\d{1,3}$/.test(lengthText)) return { error: 'prefix length is not a number' };
+  const address = canonicalIp(addressText);
+  if (address === null || addressText.startsWith('[')) return { error: 'not an IP address' };
+  const v4 = ipv4ToInt(address);
+  if (v4 >= 0 && !addressText.includes(':')) {
+    const length = lengthText === null ? 32 : parseInt(lengthText, 10);
+    if (length > 32) return { error: 'IPv4 prefix length above 32' };
+    const size = 2 ** (32 - length);
+    if (v4 % size !== 0) return { error: `host bits set (did you mean ${intToIpv4(v4 - (v4 % size))}/${length}?)` };
+    return { cidr: { family: 4, first: v4, last: v4 + size - 1, length, text: `${address}/${length}` } };
+  }
+  const v6 = ipv6ToBigInt(addressText);
+  const length = lengthText === null ? 128 : parseInt(lengthText, 10);
+  if (length > 128) return { error: 'IPv6 prefix length above 128' };
+  const hostMask = (1n << BigInt(128 - length)) - 1n;
+  if ((v6 & hostMask) !== 0n) return { error: `host bits set (did you mean ${bigIntToIpv6(v6 & ~hostMask)}/${length}?)` };
+  if (v6 >> 32n === 0xffffn && length >= 96) return analyzeCidr(`${address}/${length - 96}`);
+  return { cidr: { family: 6, first: v6, last: v6 | hostMask, length, text: `${bigIntToIpv6(v6)}/${length}` } };
+}
+
+/** The CIDR block, or null when the text is not one (see analyzeCidr for the reason). */
+export function parseCidr(text: string): Cidr | null {
+  const r = analyzeCidr(text);
+  return 'cidr' in r ? r.cidr : null;
+}
