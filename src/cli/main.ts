@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+import { ConfigError } from '../config/config.js';
+import { registerCases } from './cases.command.js';
+import { registerIngest } from './ingest.command.js';
+import { registerInventory } from './inventory.command.js';
+import { registerParse } from './parse.command.js';
+import { registerReports } from './reports.command.js';
+import { registerServe } from './serve.command.js';
+
+const program = new Command('abusedesk').description('AbuseDesk: the abuse desk of a hosting provider').showHelpAfterError();
+for (const register of [registerParse, registerIngest, registerCases, registerReports, registerInventory, registerServe]) register(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`abusedesk: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

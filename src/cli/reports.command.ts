@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import type { ReportStatus } from '../storage/schema.js';
+import { printJson, withDesk } from './context.js';
+
+/** `abusedesk reports list`. */
+export function registerReports(program: Command): void {
+  const reports = program.command('reports').description('reports as received');
+  reports
+    .command('list')
+    .description('list reports, newest first')
+    .option('--json', 'a JSON array')
+    .option('--status <status>', 'parsed, failed, not-actionable or received')
+    .option('--limit <n>', 'at most n reports', '1000')
+    .action(async (opts: { json?: boolean; status?: ReportStatus; limit: string }) => {
+      await withDesk(async (desk) => {
+        const list = await desk.reports.list({ status: opts.status, limit: Number(opts.limit) });
+        if (opts.json) return printJson(list);
+        for (const r of list) {
+          process.stdout.write(`#${r.id}\t${r.receivedAt}\t${r.channel}\t${r.status}\t${r.format ?? '-'}\t${r.eventCount} events\t${r.subject ?? r.filename ?? ''}${r.error ? `\terror: ${r.error}` : ''}\n`);
+        }
+      });
+    });
+}

@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+/** One report read from disk: a file, or one message of an mbox. */
+export interface FileReport {
+  /** The path, with `#n` appended for the n-th message of an mbox. */
+  name: string;
+  filename: string;
+  bytes: Buffer;
+}
+
+/** Every file under the given paths (directories recursively, hidden entries skipped), sorted for a stable order. */
+export function listFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p).sort()) if (!name.startsWith('.')) walk(join(p, name));
+    } else if (st.isFile()) out.push(p);
+  };
+  for (const p of paths) walk(p);
+  return out;
+}
+
+const MBOX_FROM = /^From \S+.*\r?\n/;
+
+/** Is this an mbox: messages each introduced by a `From ` line? */
+export function isMbox(bytes: Buffer): boolean {
+  return MBOX_FROM.test(bytes.subarray(0, 1024).toString('latin1'));
+}
+
+/** Splits an mbox into its messages, undoing `>From ` quoting (mboxrd). */
+export function splitMbox(bytes: Buffer): Buffer[] {
+  const text = bytes.toString('latin1');
+  const starts: number[] = [];
+  const re = /^From \S+.*$/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) if (m.index === 0 || text[m.index - 1] === '\n') starts.push(m.index);
+  return starts.map((s, i) => {
+    const chunk = text.slice(text.indexOf('\n', s) + 1, starts[i + 1] ?? text.length);
+    return Buffer.from(chunk.replace(/^>(>*From )/gm, '$1'), 'latin1');
+  });
+}
+
+/** Reads a file as one or more reports (an mbox gives one per message). */
+export function readReports(path: string): FileReport[] {
+  const bytes = readFileSync(path);
+  if (isMbox(bytes)) return splitMbox(bytes).map((b, i) => ({ name: `${path}#${i + 1}`, filename: basename(path), bytes: b }));
+  return [{ name: path, filename: basename(path), bytes }];
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-30-0001-initial.js';
+
+/**
+ * Every migration, by its sortable name. Listed here rather than read from the folder so that
+ * the same code runs from src/ under tsx and from dist/ after a build.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-30-0001-initial': initial,
+};

@@ -1,0 +1,161 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The database as Kysely sees it: one schema for SQLite and PostgreSQL. Times are ISO-8601 UTC
+ * text (sortable, the same on both engines), JSON is text, booleans are 0/1 integers.
+ */
+export interface Schema {
+  meta: { key: string; value: string };
+  customers: CustomerTable;
+  services: ServiceTable;
+  ip_assignments: IpAssignmentTable;
+  domains: DomainTable;
+  reports: ReportTable;
+  events: EventTable;
+  cases: CaseTable;
+  actions: ActionTable;
+  audit_log: AuditTable;
+  jobs: JobTable;
+}
+
+export interface CustomerTable {
+  id: string;
+  name: string;
+  contacts: string; // JSON array of addresses
+  plan: 'shared' | 'vps' | 'dedicated' | 'colocation';
+  status: 'active' | 'suspended' | 'terminated';
+  locale: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ServiceTable {
+  id: string;
+  customer_id: string;
+  kind: string;
+  label: string;
+}
+
+export interface IpAssignmentTable {
+  id: Generated<number>;
+  cidr: string;
+  family: number;
+  service_id: string;
+  valid_from: string;
+  valid_to: string | null;
+}
+
+export interface DomainTable {
+  id: Generated<number>;
+  name: string;
+  service_id: string;
+  valid_from: string;
+  valid_to: string | null;
+}
+
+export type ReportStatus = 'received' | 'parsed' | 'failed' | 'not-actionable';
+
+export interface ReportTable {
+  id: Generated<number>;
+  sha256: string;
+  channel: string;
+  reporter: string | null;
+  message_id: string | null;
+  subject: string | null;
+  filename: string | null;
+  received_at: string;
+  raw: ColumnType<Buffer, Buffer, never>;
+  size: number;
+  format: string | null;
+  status: ReportStatus;
+  error: string | null;
+  event_count: number;
+  meta: string; // JSON: authentication results, client address, ...
+}
+
+export type EventStatus = 'new' | 'correlated' | 'unassigned' | 'consented';
+
+export interface EventTable {
+  id: Generated<number>;
+  report_id: number;
+  fingerprint: string;
+  category: string;
+  type: string;
+  ip: string | null;
+  port: number | null;
+  url: string | null;
+  domain: string | null;
+  email: string | null;
+  occurred_at: string;
+  reporter: string | null;
+  evidence: string; // JSON
+  status: EventStatus;
+  customer_id: string | null;
+  service_id: string | null;
+  case_id: number | null;
+  resource: string | null;
+  matched: string | null;
+  created_at: string;
+}
+
+export interface CaseTable {
+  id: Generated<number>;
+  customer_id: string;
+  category: string;
+  resource: string;
+  status: string;
+  policy_version: string | null;
+  opened_at: string;
+  first_seen: string;
+  last_seen: string;
+  event_count: number;
+  closed_at: string | null;
+  updated_at: string;
+}
+
+export interface ActionTable {
+  id: Generated<number>;
+  case_id: number;
+  kind: string;
+  scope: string | null;
+  status: string;
+  step: number;
+  due_at: string | null;
+  approval: string | null; // null, 'operator' or 'supervisor'
+  approved_by: string | null;
+  approved_at: string | null;
+  reason: string | null;
+  idempotency_key: string;
+  attempts: number;
+  last_error: string | null;
+  params: string; // JSON
+  result: string | null; // JSON
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  entity: string;
+  entity_id: string;
+  action: string;
+  data: string; // JSON
+  prev_hash: string;
+  hash: string;
+}
+
+export interface JobTable {
+  id: Generated<number>;
+  kind: string;
+  payload: string; // JSON
+  status: 'pending' | 'running' | 'done' | 'failed';
+  run_at: string;
+  attempts: number;
+  max_attempts: number;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
