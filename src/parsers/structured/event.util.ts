@@ -112,7 +112,7 @@ function portOf(value: unknown): number | null {
 }
 
 /** Normalizes one draft into the public event shape. */
-export function makeEvent(d: EventDraft, hints: StructuredHints): NormalizedEvent {
+export function makeEvent(d: EventDraft, hints: StructuredHints, evidenceIsSmall = false): NormalizedEvent {
   const ip = d.ip ? canonicalIp(String(d.ip)) : null;
   let url = typeof d.url === 'string' && d.url.trim() ? d.url.trim().slice(0, 2048) : null;
   if (url && !/^[a-z][a-z0-9+.-]*:/i.test(url) && /^[^\s/]+\.[^\s/]+/.test(url)) url = `http://${url}`;
@@ -128,6 +128,6 @@ export function makeEvent(d: EventDraft, hints: StructuredHints): NormalizedEven
     email,
     occurredAt: toIsoUtc(d.occurredAt) ?? toIsoUtc(hints.receivedAt) ?? '',
     reporter: d.reporter ? String(d.reporter).slice(0, 200) : null,
-    evidence: capEvidence(d.evidence ?? {}),
+    evidence: evidenceIsSmall ? (d.evidence ?? {}) : capEvidence(d.evidence ?? {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { ParseResult } from '../types.js';
 import type { StructuredHints } from './event.util.js';
+import { parseCsvReport } from './csv.parser.js';
 import { parseStructuredJson } from './json.parser.js';
 
 export type { StructuredHints } from './event.util.js';
@@ -28,5 +29,9 @@ async function detectAndParse(bytes: Uint8Array, hints: StructuredHints): Promis
     if (bytes.length > MAX_STRUCTURED_BYTES) return { format: 'json', events: [], error: `JSON report too large (${bytes.length} bytes)` };
     return parseStructuredJson(new TextDecoder('utf-8').decode(bytes), hints);
   }
+  if (bytes.length > MAX_STRUCTURED_BYTES) return null;
+  const text = new TextDecoder('utf-8').decode(bytes);
+  const csv = parseCsvReport(text, hints);
+  if (csv) return csv;
   return null;
 }
