@@ -1,0 +1,108 @@
+import type { Category } from '../domain/categories.js';
+import type { NormalizedEvent } from '../domain/event.js';
+import { classifyText } from './classify.js';
+import { makeEvent, type EventContext } from './event.js';
+import { baseDomain, findDomains, findEmails, findIps, findUrls, hostOf, refang } from './extract.js';
+import { decodeCharset } from './mail/charset.js';
+import { parseHeaderSection, type Headers } from './mail/headers.js';
+import type { MailMessage } from './mime.js';
+import { receivedOrigin } from './received.js';
+
+/**
+ * The fallback for human-written complaints and anything no format parser claimed: the
+ * resources named in the text (IPs, URLs, host names, e-mail addresses, defanged or not), the
+ * category read from the words, and for forwarded spam the sending host from the forwarded
+ * message's Received chain. Nothing is dropped: with no category it is `unclassified`.
+ */
+
+const MAX_EVENTS = 200;
+const MAX_TEXT = 400_000;
+
+// Hosts that appear in every mail's boilerplate and never name the abuse.
+const NOISE_DOMAINS = new Set([
+  'w3.org', 'schema.org', 'microsoft.com', 'xmlsoap.org', 'purl.org', 'ietf.org', 'rfc-editor.org', 'iana.org',
+  'openxmlformats.org', 'adobe.com', 'mozilla.org', 'apache.org', 'gstatic.com', 'googleapis.com',
+]);
+
+/** All readable text of a mail: subject, body, text attachments, embedded messages, bounded. */
+export function readableText(mail: MailMessage, budget = MAX_TEXT, depth = 0): string {
+  const parts: string[] = [mail.subject, mail.text];
+  if (mail.html && !mail.text.includes(mail.htmlText.slice(0, 200))) parts.push(mail.htmlText);
+  for (const a of mail.attachments) {
+    if (/^text\/(plain|csv|html|x-log)|^application\/(octet-stream|x-log|txt)$|^message\/(feedback-report|delivery-status)$/.test(a.contentType) && a.content.length < 2_000_000) {
+      const t = decodeCharset(a.content, a.charset);
+      // Binary attachments labelled as octet-stream are skipped: they would only yield noise.
+      // eslint-disable-next-line no-control-regex
+      if (!/[\x00-\x08\x0e-\x1f]/.test(t.slice(0, 2000))) parts.push(a.contentType === 'text/html' ? t.replace(/<[^>]{0,2000}>/g, ' ') : t);
+    }
+  }
+  if (depth < 3) {
+    for (const m of mail.embedded) parts.push(readableText(m, budget, depth + 1));
+  }
+  const text = parts.filter(Boolean).join('\n');
+  return text.length > budget ? text.slice(0, budget) : text;
+}
+
+/** Header blocks of spam pasted inline into a body ("Received: from ..." lines). */
+function inlineForwardedHeaders(text: string): Headers | null {
+  const i = text.search(/^[ >]*Received:\s+from\s/im);
+  if (i < 0) return null;
+  const block = text.slice(i, i + 20_000).split(/\r?\n\s*\r?\n/)[0].replace(/^[ >]+/gm, '');
+  const h = parseHeaderSection(block);
+  return h.getAll('received').length ? h : null;
+}
+
+export interface FreetextOptions {
+  /** A category to use when the words say nothing (e.g. a spam trap knows it is spam). */
+  defaultCategory?: Category;
+  /** Use the top-level mail's own Received chain: the mail itself is the evidence (spam trap). */
+  topLevelIsEvidence?: boolean;
+}
+
+export function parseFreetext(mail: MailMessage, ctx: EventContext, options: FreetextOptions = {}): NormalizedEvent[] {
+  const raw = readableText(mail);
+  const text = refang(raw);
+  const subject = refang(mail.subject);
+  const guess = classifyText(text, subject);
+  const reporterDomain = ctx.reporter?.includes('@') ? baseDomain(ctx.reporter.split('@')[1]) : null;
+  const ownHost = (h: string | null) => !!h && (NOISE_DOMAINS.has(baseDomain(h)) || (reporterDomain !== null && baseDomain(h) === reporterDomain));
+
+  // Forwarded spam: the bottom-most public hop of the forwarded message's chain.
+  const forwarded = mail.embedded[0]?.headers ?? mail.rfc822Headers[0] ?? inlineForwardedHeaders(raw) ?? (options.topLevelIsEvidence ? mail.headers : null);
+  const chain = forwarded ? receivedOrigin(forwarded, reporterDomain ? [reporterDomain] : []) : { origin: null, ips: [] };
+  const isForwardedMail = !!forwarded && (chain.origin !== null || chain.ips.length > 0);
+
+  let category: Category = guess && guess.score >= 3 ? guess.category : options.defaultCategory ?? (isForwardedMail ? 'spam' : 'unclassified');
+  let type = guess && guess.score >= 3 ? guess.type : isForwardedMail ? 'forwarded-spam' : 'unclassified';
+  if (category === 'unclassified' && guess) { category = guess.category; type = guess.type; }
+
+  const excerpt = (mail.text || mail.htmlText).slice(0, 2048);
+  const evidence = { format: 'freetext', excerpt, receivedIps: chain.ips.length ? chain.ips : undefined };
+  const events: NormalizedEvent[] = [];
+  const seenIps = new Set<string>();
+  const push = (d: Parameters<typeof makeEvent>[0]) => {
+    if (events.length < MAX_EVENTS) events.push(makeEvent(d, ctx));
+  };
+
+  if (chain.origin) {
+    seenIps.add(chain.origin);
+    push({ category, type, ip: chain.origin, evidence: { ...evidence, ipSource: 'Received' } });
+  }
+  const urls = findUrls(text).filter((u) => !ownHost(hostOf(u)));
+  const urlHosts = new Set(urls.map((u) => hostOf(u)));
+  for (const ip of findIps(text)) {
+    if (seenIps.has(ip) || urlHosts.has(ip)) continue;
+    seenIps.add(ip);
+    push({ category, type, ip, evidence });
+  }
+  for (const url of urls) push({ category, type, url, evidence });
+  const emails = findEmails(text);
+  const domains = findDomains(text).filter((d) => !urlHosts.has(d) && !ownHost(d));
+  for (const d of domains.slice(0, 20)) push({ category, type, domain: d, evidence });
+  if (!events.length) {
+    const others = emails.filter((e) => !ownHost(e.split('@')[1]) && e !== ctx.reporter);
+    for (const e of others.slice(0, 10)) push({ category, type, email: e, evidence });
+  }
+  if (!events.length) push({ category, type, evidence });
+  return events;
+}

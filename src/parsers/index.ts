@@ -1,0 +1,135 @@
+import type { NormalizedEvent } from '../domain/event.js';
+import { parseArf } from './arf.parser.js';
+import type { EventContext } from './event.js';
+import { parseFreetext } from './freetext.parser.js';
+import { decodeCharset } from './mail/charset.js';
+import { MimeLimitError, looksLikeMail, parseMail, type MailMessage } from './mime.js';
+import { deliveryStatusReason, notAReportReason } from './not-a-report.js';
+import { parseMailFormats } from './formats.js';
+import { structuredParts } from './attachments.js';
+import { parseStructured } from './structured/index.js';
+import type { ParseHints, ParseResult } from './types.js';
+import { parseXarfMail } from './xarf-mail.parser.js';
+
+export type { ParseHints, ParseResult } from './types.js';
+
+/** Reports larger than this are refused whole; a real report is a few megabytes at most. */
+export const MAX_REPORT_BYTES = 40 * 1024 * 1024;
+/** Embedded messages are followed this deep when a forwarded mail wraps the real report. */
+const MAX_FORWARD_DEPTH = 3;
+
+function fail(format: string, error: string): ParseResult {
+  return { format, events: [], error };
+}
+
+/**
+ * The one entry point: raw report bytes -> format, normalized events, or a clear error.
+ * Detection is by content only: structured documents first (XARF JSON, ACNS, CSV feeds, IODEF,
+ * zip), then Internet mail and the formats carried in it, then free text. Never throws.
+ */
+export async function parseReport(bytes: Uint8Array, hints: ParseHints = {}): Promise<ParseResult> {
+  try {
+    if (!(bytes instanceof Uint8Array)) return fail('unknown', 'report is not a byte array');
+    if (bytes.length === 0) return fail('unknown', 'empty report');
+    if (bytes.length > MAX_REPORT_BYTES) return fail('unknown', `report of ${bytes.length} bytes exceeds the ${MAX_REPORT_BYTES / 1048576} MiB limit`);
+    const mailLike = looksLikeMail(bytes);
+    if (!mailLike) {
+      const structured = await parseStructured(bytes, { filename: hints.filename, receivedAt: hints.receivedAt });
+      if (structured) return structured;
+      return parseLooseText(bytes, hints);
+    }
+    let mail: MailMessage;
+    try {
+      mail = parseMail(bytes);
+    } catch (err) {
+      if (err instanceof MimeLimitError) return fail('mail', `hostile or malformed MIME structure refused: ${err.message}`);
+      throw err;
+    }
+    return await parseMailReport(mail, hints, 0);
+  } catch (err) {
+    return fail('unknown', `parser failure: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
+function contextFor(mail: MailMessage, hints: ParseHints): EventContext {
+  return {
+    reporter: mail.from ?? mail.fromName ?? null,
+    fallbackTime: hints.receivedAt ?? mail.date ?? null,
+    subject: mail.subject.slice(0, 300),
+  };
+}
+
+async function parseMailReport(mail: MailMessage, hints: ParseHints, depth: number): Promise<ParseResult> {
+  const ctx = contextFor(mail, hints);
+  const dsn = deliveryStatusReason(mail);
+  if (dsn) return { format: 'dsn', events: [], error: null, notActionable: true };
+
+  const arf = parseArf(mail, ctx);
+  if (arf) {
+    if (arf.notActionable) return { format: 'arf', events: [], error: null, notActionable: true };
+    if (arf.events.length) return { format: 'arf', events: arf.events, error: null };
+  }
+
+  const xarf = parseXarfMail(mail, ctx);
+  if (xarf?.length) return { format: 'x-arf', events: xarf, error: null };
+
+  // Structured documents attached or inline (XARF JSON, ACNS XML, CSV feeds, IODEF, zip).
+  const structuredEvents: NormalizedEvent[] = [];
+  const structuredErrors: string[] = [];
+  const formats = new Set<string>();
+  for (const part of structuredParts(mail)) {
+    const r = await parseStructured(part.content, { filename: part.filename ?? undefined, contentType: part.contentType, receivedAt: ctx.fallbackTime ?? undefined });
+    if (!r) continue;
+    formats.add(r.format);
+    if (r.error) structuredErrors.push(r.error);
+    for (const e of r.events) structuredEvents.push({ ...e, reporter: e.reporter ?? ctx.reporter });
+  }
+  if (structuredEvents.length) return { format: [...formats].join('+'), events: structuredEvents, error: null };
+
+  const known = parseMailFormats(mail, ctx);
+  if (known) return known;
+
+  if (structuredErrors.length) return fail([...formats].join('+') || 'structured', structuredErrors.join('; '));
+
+  const notReport = notAReportReason(mail);
+  if (notReport) return { format: 'not-a-report', events: [], error: null, notActionable: true };
+
+  // A forward whose only content is the original report: parse the embedded mail as the report.
+  if (depth < MAX_FORWARD_DEPTH && mail.embedded.length === 1 && isBareForward(mail)) {
+    const inner = await parseMailReport(mail.embedded[0], hints, depth + 1);
+    if (inner.events.length || inner.notActionable) return inner;
+  }
+  return { format: 'freetext', events: parseFreetext(mail, ctx), error: null };
+}
+
+/** A forward that adds little of its own: the real report is the embedded message. */
+function isBareForward(mail: MailMessage): boolean {
+  const own = (mail.text || mail.htmlText).replace(/\s+/g, ' ').trim();
+  return own.length < 600;
+}
+
+/** A file that is neither mail nor a structured document: read it as a human complaint. */
+function parseLooseText(bytes: Uint8Array, hints: ParseHints): ParseResult {
+  const sample = bytes.subarray(0, 4096);
+  let control = 0;
+  for (const b of sample) if (b === 0 || (b < 9 && b !== 0)) control++;
+  if (control > 0) return fail('unknown', 'unrecognized binary content: neither mail nor a known report format');
+  const text = decodeCharset(bytes, 'utf-8');
+  const mail: MailMessage = {
+    headers: parseMail(new Uint8Array(0)).headers,
+    subject: '',
+    from: null,
+    fromName: null,
+    date: null,
+    messageId: null,
+    contentType: 'text/plain',
+    text,
+    html: '',
+    htmlText: '',
+    attachments: [],
+    embedded: [],
+    rfc822Headers: [],
+  };
+  const ctx: EventContext = { reporter: null, fallbackTime: hints.receivedAt ?? null, subject: '' };
+  return { format: 'text', events: parseFreetext(mail, ctx), error: null };
+}

@@ -1,0 +1,54 @@
+import type { MailMessage } from './mime.js';
+
+/**
+ * Mail that reaches abuse@ but is not a report: delivery status notifications, auto-replies
+ * (RFC 3834), opt-out confirmations, ticket-status notices of other desks, and bulk mailings
+ * that arrive without any complaint. These yield no events and are marked not-actionable.
+ * Each check returns the reason, or null.
+ */
+
+/** Bounces and read receipts: checked first, since a DSN quotes the original (report-like) mail. */
+export function deliveryStatusReason(mail: MailMessage): string | null {
+  const ct = mail.headers.get('content-type') ?? '';
+  if (/multipart\/report/i.test(ct) && /report-type\s*=\s*"?(delivery-status|disposition-notification)/i.test(ct)) {
+    return 'delivery status notification (bounce)';
+  }
+  if (mail.attachments.some((a) => a.contentType === 'message/delivery-status' || a.contentType === 'message/disposition-notification')) {
+    return 'delivery status notification (bounce)';
+  }
+  const from = mail.from ?? '';
+  if (/^(mailer-daemon|postmaster)@/i.test(from) && /undeliver|delivery (status|failure|has failed)|returned mail|failure notice|could not be delivered/i.test(mail.subject)) {
+    return 'delivery failure notice (bounce)';
+  }
+  return null;
+}
+
+const AUTO_REPLY_SUBJECT = /^\s*(auto(matic)?[\s-]*(reply|response|antwort)|autoreply|out of (the )?office|abwesenheit|automatische antwort|réponse automatique|risposta automatica|respuesta automática|i am (currently )?out of|on vacation|vacation reply)\b/i;
+const AUTO_REPLY_BODY = /(this is an automated (response|reply|message)|automatic(ally generated)? (reply|response)|we have received your (e-?mail|message|report)|your (request|ticket|message) has been (received|created|logged)|thank you for (contacting|writing|your (e-?mail|message|report)))/i;
+const TICKET_STATUS = /(changing the status of your ticket|ticket (#\s*)?[\w-]*\s*(has been|was|is now|will now be) (closed|resolved|manually checked|merged)|status:\s*(closed|resolved)\b|this ticket (has been closed|will now be)|we have not received (the )?(requested information|a response|any response|a reply)|as we have not received requested information)/i;
+const OPT_OUT = /^(unsubscribe|opt[\s-]?out|remove me|abmelden)\b/i;
+
+/** Everything else that is clearly not a report; only consulted when no report format matched. */
+export function notAReportReason(mail: MailMessage): string | null {
+  const h = mail.headers;
+  const autoSubmitted = (h.get('auto-submitted') ?? '').toLowerCase();
+  const body = (mail.text || mail.htmlText).slice(0, 20_000);
+  if (autoSubmitted.startsWith('auto-replied') || h.has('x-autoreply') || h.has('x-autorespond') || /auto_reply/i.test(h.get('precedence') ?? '')) {
+    return 'auto-reply (RFC 3834)';
+  }
+  if (AUTO_REPLY_SUBJECT.test(mail.subject)) return 'auto-reply';
+  if (/^(re|aw|sv|antw?)\s*:/i.test(mail.subject) === false && AUTO_REPLY_BODY.test(body.slice(0, 1500)) && body.length < 3000 && !/^\s*[>|]/m.test(body.slice(0, 200))) {
+    // Only a short acknowledgement that opens with the wording; a report quoting one is longer.
+    if (/automated|automatic|received your/i.test(body.slice(0, 600))) return 'auto-reply (acknowledgement of receipt)';
+  }
+  if (TICKET_STATUS.test(body.slice(0, 3000))) return "ticket status notice of another desk, not a new report";
+  if (OPT_OUT.test(mail.subject) && body.length < 2000) return 'opt-out / unsubscribe request';
+  // A bulk mailing that names its own complaint address (RFC 9477 CFBL), delivered or forwarded
+  // here without any complaint: the newsletter itself, not a report about it.
+  const target = h.has('cfbl-address') ? mail : mail.embedded.find((m) => m.headers.has('cfbl-address'));
+  if (target) {
+    const outerWords = target === mail ? '' : body;
+    if (outerWords.replace(/\s+/g, ' ').trim().length < 400) return 'bulk mailing with its own CFBL feedback address (RFC 9477), no complaint attached';
+  }
+  return null;
+}
