@@ -20,6 +20,8 @@ export interface RowMapper {
 export function inferShadowserverType(cols: ReadonlySet<string>): string | null {
   const has = (c: string) => cols.has(c);
   if (has('ip address') && has('channel')) return 'botnet_ccip';
+  // IRC command-and-control servers: the C&C report predates the timestamp column.
+  if (has('ip') && has('channel') && has('port') && has('first_seen')) return 'cc_ip';
   if (has('c&c') && has('url')) return 'botnet_url';
   if (has('irc port')) return 'irc_port';
   if (!has('timestamp')) return null;
@@ -86,7 +88,7 @@ export function shadowserverMapper(header: string[], hints: StructuredHints): Ro
   const target = reportType.includes('ddos_target') || (cols.indexOf('dst_ip') >= 0 && cols.indexOf('dst_ip') < cols.indexOf('src_ip') && inferred === 'event4_ddos_participant');
   const iIp = target ? idx('dst_ip') : idx('ip', 'src_ip', 'http_referer_ip', 'ip address', 'c&c');
   const iPort = target ? idx('dst_port') : idx('port', 'src_port', 'http_referer_port', 'c&c port');
-  const iTime = idx('timestamp');
+  const iTime = idx('timestamp', 'first_seen');
   const iDate = idx('date');
   const iClock = idx('time');
   const urlType = URL_TYPES.has(reportType) || URL_TYPES.has(inferred);

@@ -1,0 +1,103 @@
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { parse } from 'csv-parse';
+import type { NormalizedEvent } from '../../domain/event.js';
+import { csvOptions, mapperFor, sniffDelimiter, MAX_CSV_COLUMNS } from './csv.parser.js';
+import type { StructuredHints } from './event.util.js';
+import type { RowMapper } from './shadowserver.mapper.js';
+
+/** Events are handed out in batches of about this many: one database transaction's worth. */
+const BATCH = 1000;
+
+type Input = AsyncIterable<Uint8Array> | NodeJS.ReadableStream;
+
+/** A clear failure of a streamed CSV (unknown header, hostile record): the pipeline stores its message. */
+export class CsvStreamError extends Error {}
+
+/**
+ * Streams a (possibly gzip-compressed) Shadowserver or other known CSV table into batches of
+ * events, holding one parser buffer and one batch in memory whatever the file's size. The pipeline
+ * stores a batch per transaction; `streamShadowserverCsv` flattens these for simple consumers.
+ */
+export async function* streamCsvBatches(input: Input, hints: StructuredHints = {}): AsyncGenerator<NormalizedEvent[]> {
+  const source = await openSource(input);
+  const parser = parse(csvOptions(source.delimiter));
+  source.stream.on('error', (err) => parser.destroy(err));
+  source.stream.pipe(parser);
+  let mapper: RowMapper | null = null;
+  let batch: NormalizedEvent[] = [];
+  try {
+    for await (const rec of parser as AsyncIterable<string[]>) {
+      if (!mapper) {
+        if (rec.length > MAX_CSV_COLUMNS) throw new CsvStreamError(`CSV header has ${rec.length} columns: not a report table`);
+        mapper = mapperFor(rec, hints);
+        if (!mapper) throw new CsvStreamError(`not a Shadowserver or other known CSV report (header: ${rec.slice(0, 8).join(',').slice(0, 200)})`);
+        continue;
+      }
+      mapper.map(rec, batch);
+      if (batch.length >= BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (err) {
+    if (err instanceof CsvStreamError) throw err;
+    const code = (err as { code?: string }).code;
+    if (code === 'CSV_MAX_RECORD_SIZE') throw new CsvStreamError(`CSV record larger than the limit: refused as hostile or broken (${(err as Error).message})`);
+    throw new CsvStreamError(`malformed CSV: ${(err as Error).message}`);
+  } finally {
+    source.stream.unpipe?.(parser);
+    if (!parser.destroyed) parser.destroy();
+    (source.stream as Readable).destroy?.();
+  }
+  if (batch.length) yield batch;
+}
+
+/** The streaming API for one big Shadowserver CSV: events one by one, in file order. */
+export async function* streamShadowserverCsv(input: Input, hints: StructuredHints = {}): AsyncGenerator<NormalizedEvent> {
+  for await (const batch of streamCsvBatches(input, hints)) yield* batch;
+}
+
+/** Peeks at the first bytes to choose gzip and the delimiter, then replays them. */
+async function openSource(input: Input): Promise<{ stream: Readable; delimiter: string }> {
+  const iterator = (Symbol.asyncIterator in (input as object) ? (input as AsyncIterable<Uint8Array>) : Readable.from(input as NodeJS.ReadableStream))[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head = first.done ? new Uint8Array(0) : toBytes(first.value);
+  const replay = async function* () {
+    if (head.length) yield head;
+    for (;;) {
+      const n = await iterator.next();
+      if (n.done) return;
+      yield toBytes(n.value);
+    }
+  };
+  let stream = Readable.from(replay(), { objectMode: false });
+  let text: string;
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    stream = stream.pipe(createGunzip()) as unknown as Readable;
+    // The delimiter of a compressed file is read from its first inflated chunk.
+    const it = stream[Symbol.asyncIterator]();
+    const c = await it.next();
+    const inflated = c.done ? Buffer.alloc(0) : Buffer.from(c.value);
+    text = inflated.subarray(0, 65536).toString('utf8');
+    const rest = async function* () {
+      if (inflated.length) yield inflated;
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return;
+        yield n.value as Buffer;
+      }
+    };
+    stream = Readable.from(rest(), { objectMode: false });
+  } else {
+    text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 65536)).toString('utf8');
+  }
+  const line = /^\uFEFF?([^\r\n]*)/.exec(text)?.[1] ?? '';
+  return { stream, delimiter: sniffDelimiter(line) };
+}
+
+function toBytes(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  if (typeof v === 'string') return Buffer.from(v, 'utf8');
+  throw new CsvStreamError('stream yielded something other than bytes');
+}
