@@ -1,0 +1,102 @@
+/**
+ * Shadowserver CSV throughput: our streaming parser beside bare csv-parse over the same file in the
+ * same run, so the cost of mapping rows to events shows as a ratio; and the peak RSS, which must
+ * stay well under 300 MB whatever the file size.
+ *
+ *   npm run bench -- shadowserver                      ~200k rows (about 90 MB)
+ *   ABUSEDESK_BENCH_BIG=1 npm run bench -- shadowserver  about 1 GB
+ *
+ * Each stage is one entry in STAGES; the end-to-end (parsed, resolved, correlated, stored) rate
+ * is added as one more stage that consumes `streamCsvBatches` and writes each batch.
+ */
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse';
+import { csvOptions } from '../src/parsers/structured/csv.parser.js';
+import { streamCsvBatches, streamShadowserverCsv } from '../src/parsers/structured/index.js';
+
+const BIG = process.env.ABUSEDESK_BENCH_BIG === '1';
+const TARGET_BYTES = BIG ? 1024 ** 3 : 0;
+const ROWS = BIG ? Number.MAX_SAFE_INTEGER : 200_000;
+
+const HEADER = '"timestamp","ip","protocol","port","hostname","tag","asn","geo","region","city","version","clk_wander","clock","error","frequency","jitter","leap","mintc","noise","offset","peer","phase","poll","precision","processor","refid","reftime","rootdelay","rootdispersion","stability","state","stratum","system","tai","tc","naics","sic","sector","response_size","amplification"';
+
+function row(i: number): string {
+  const a = 10 + (i >>> 16) % 200, b = (i >>> 8) & 255, c = i & 255;
+  const sec = String(i % 60).padStart(2, '0');
+  return `"2024-05-01 00:${String((i / 60 | 0) % 60).padStart(2, '0')}:${sec}","${a}.${b}.${c}.${(i * 7) & 255}","udp",123,"host-${a}-${b}-${c}.example.net","ntpversion",64512,"ZZ","REGION","CITY",4,,"0xe9f8a2b1.12345678",,"-12.345",,"0","3","0",,"0","0","6","-23","x86_64","GPS",0xe9f8a2b1.00000000,"0.000","0.015",,"ntpd 4.2.8p15@1.3728-o Wed Sep 23 11:46:38 UTC 2020 (1)",1,"Linux/5.4.0",37,"10",517311,,"Communications, Service Provider, and Hosting Service",468,"10.12"`;
+}
+
+async function generate(path: string): Promise<number> {
+  const out = createWriteStream(path);
+  out.write(HEADER + '\n');
+  let bytes = HEADER.length + 1;
+  let rows = 0;
+  while (rows < ROWS && (TARGET_BYTES === 0 || bytes < TARGET_BYTES)) {
+    const chunk: string[] = [];
+    for (let k = 0; k < 1000; k++) chunk.push(row(rows++));
+    const s = chunk.join('\n') + '\n';
+    bytes += s.length;
+    if (!out.write(s)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return rows;
+}
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
+
+interface Stage { name: string; run(file: string): Promise<number> }
+
+const STAGES: Stage[] = [
+  {
+    name: 'bare csv-parse',
+    async run(file) {
+      let n = 0;
+      const parser = createReadStream(file).pipe(parse(csvOptions(',')));
+      for await (const _ of parser) n++;
+      return n - 1;
+    },
+  },
+  {
+    name: 'streamCsvBatches (events)',
+    async run(file) {
+      let n = 0;
+      for await (const batch of streamCsvBatches(createReadStream(file), { filename: '2024-05-01-scan_ntp-bench-asn.csv' })) n += batch.length;
+      return n;
+    },
+  },
+  {
+    name: 'streamShadowserverCsv (one by one)',
+    async run(file) {
+      let n = 0;
+      for await (const _ of streamShadowserverCsv(createReadStream(file), { filename: '2024-05-01-scan_ntp-bench-asn.csv' })) n++;
+      return n;
+    },
+  },
+];
+
+const dir = mkdtempSync(join(tmpdir(), 'abusedesk-bench-'));
+try {
+  const file = join(dir, 'scan_ntp.csv');
+  const t0 = performance.now();
+  const rows = await generate(file);
+  console.log(`generated ${rows} scan_ntp rows, ${mb(statSync(file).size)} in ${((performance.now() - t0) / 1000).toFixed(1)} s${BIG ? ' (ABUSEDESK_BENCH_BIG)' : ''}`);
+  let baseline = 0;
+  for (const stage of STAGES) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const start = performance.now();
+    const n = await stage.run(file);
+    const secs = (performance.now() - start) / 1000;
+    const rate = n / secs;
+    if (!baseline) baseline = rate;
+    console.log(`${stage.name.padEnd(36)} ${n} rows  ${Math.round(rate).toLocaleString('en')} rows/s  ratio ${(rate / baseline).toFixed(2)}  peak RSS so far ${mb(peakRss())}`);
+    if (n !== rows) throw new Error(`${stage.name} saw ${n} rows, expected ${rows}`);
+  }
+  console.log(`peak RSS ${mb(peakRss())} (limit for a 1 GB file: 300 MB)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
