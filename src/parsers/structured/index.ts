@@ -1,6 +1,7 @@
 import type { ParseResult } from '../types.js';
 import { parseGzip, parseZip } from './archive.parser.js';
 import { isGzip, isZip } from './archive.util.js';
+import { extractAcnsFromText } from './acns.parser.js';
 import { parseCsvReport } from './csv.parser.js';
 import type { StructuredHints } from './event.util.js';
 import { parseStructuredJson } from './json.parser.js';
@@ -43,9 +44,12 @@ async function detectAndParse(bytes: Uint8Array, hints: StructuredHints, depth: 
   // Binary content (images, PDFs) is no structured report: a NUL byte early on says so.
   if (head.includes('\u0000')) return null;
   const text = new TextDecoder('utf-8').decode(bytes);
+  const acns = extractAcnsFromText(text, hints);
+  if (acns) return acns;
   const csv = parseCsvReport(text, hints);
   if (csv) return csv;
   return null;
 }
 
+export { extractAcnsFromText } from './acns.parser.js';
 export { streamShadowserverCsv, streamCsvBatches, CsvStreamError } from './shadowserver.stream.js';
