@@ -19,19 +19,23 @@ const RULES: Rule[] = [
   { category: 'harvesting', type: 'harvesting', weight: 5, re: /harvest(er|ing)\b|address[\s-]+harvest|e-?mail\s+(address\s+)?(scrap|harvest)/gi },
   { category: 'phishing', type: 'phishing', weight: 5, re: /phish|credential[\s-]+(theft|harvest|steal)|fake\s+(login|bank)|spoofed\s+(site|page|login)|imperson\w+\s+(our|the)\s+(bank|brand|login)/gi },
   { category: 'illegal-software', type: 'warez', weight: 5, re: /\bwarez\b|cracked\s+software|\bkeygen|software\s+crack|illegal\s+software/gi },
-  { category: 'copyright', type: 'copyright', weight: 4, re: /copyright|\bdmca\b|digital\s+millennium|claimed\s+infringement|notice\s+of\s+(unauthori[sz]ed\s+use|infringement)|infringing\s+(content|material|file|work)|\bpira(cy|ted)\b|bittorrent|\btorrent\b|\bp2p\b|peer[\s-]to[\s-]peer|urheberrecht|droits?\s+d.auteur|diritto\s+d.autore|derechos?\s+de\s+autor|cyberlocker|unauthori[sz]ed\s+(distribution|copies|copying)/gi },
-  { category: 'trademark', type: 'trademark', weight: 4, re: /trademark|trade\s+mark|counterfeit|brand\s+(abuse|infringement|protection)|\bmarkenrecht|\bmarchio\b|fake\s+(goods|products)|replica\s+(goods|products)/gi },
-  { category: 'fraud', type: 'fraud', weight: 4, re: /\bfraud|\bscam|fake\s+shop|illegal\s+advertis|advance[\s-]fee|investment\s+scam|crypto\w*\s+(investment\s+)?scam|illegal\s+(pharmacy|sale|product)|unregistered\s+(product|medicine|drug)|health\s+regulatory|regulatory\s+agency|betrug|estafa|truffa|arnaque/gi },
+  { category: 'copyright', type: 'copyright', weight: 4, re: /copyright|\bdmca\b|digital\s+millennium|claimed\s+infringement|notice\s+of\s+(unauthori[sz]ed\s+use|infringement)|infringing\s+(file|work|copies)|\bpira(cy|ted)\b|bittorrent|\btorrent\b|\bp2p\b|peer[\s-]to[\s-]peer|urheberrecht|droits?\s+d.auteur|diritto\s+d.autore|derechos?\s+de\s+autor|cyberlocker|unauthori[sz]ed\s+(distribution|copies|copying)/gi },
+  { category: 'trademark', type: 'trademark', weight: 4, re: /trademark|trade\s+mark|registered\s+(brands?|marks)|counterfeit|brand\s+(abuse|infringement|protection)|\bmarkenrecht|\bmarchio\b|fake\s+(goods|products)|replica\s+(goods|products)/gi },
+  { category: 'fraud', type: 'fraud', weight: 4, re: /\bfraud|\bscam|fake\s+shop|illegal\s+advertis|advance[\s-]fee|investment\s+scam|crypto\w*\s+(investment\s+)?scam|illegal\s+(pharmacy|sale|product)|unregistered\s+(product|medicine|drug)|health\s+regulatory|regulatory\s+agency|betrug|estafa|truffa|arnaque|\bfsma\b|financial\s+conduct\s+authority|unauthori[sz]ed\s+(financial|investment)|regulated\s+activit|clone\s+firm/gi },
   { category: 'adult-content', type: 'adult', weight: 3, re: /\bporn|adult\s+content|sexually\s+explicit|x-rated|\bnudity\b/gi },
-  { category: 'objectionable-content', type: 'objectionable', weight: 4, re: /harass|\bdox+ing\b|\bdox+ed\b|hate\s+speech|\bhateful\b|racis[mt]|incitement|violen(ce|t)\s+(content|threat|video|material|extremism)|\bviolence\b|terroris|extremis|defamat|diffamazion|personal\s+data|dati\s+personali|datos\s+personales|personenbezogene|\bgdpr\b|\bdsgvo\b|privacy\s+violation|right\s+to\s+be\s+forgotten|threat(s|en)/gi },
-  { category: 'dos', type: 'ddos', weight: 4, re: /\bd?dos\b|denial[\s-]of[\s-]service|(syn|udp|icmp|http|tcp)[\s-]?flood|flood(ing)?\s+attack|attack\s+traffic/gi },
-  { category: 'port-scan', type: 'port-scan', weight: 4, re: /port[\s-]?scan|portscan|\bscann(ing|ed|er)\b\s+(of\s+)?(our|ports?|the\s+network|hosts?|network)|network\s+scan|probing\s+(our|ports)/gi },
+  { category: 'objectionable-content', type: 'objectionable', weight: 5, re: /harass|\bdox+ing\b|\bdox+ed\b|hate\s+speech|\bhateful\b|racis[mt]|incitement|violen(ce|t)\s+(content|threat|video|material|extremism)|\bviolence\b|terroris|extremis|defamat|diffamazion|personal\s+data|dati\s+personali|datos\s+personales|personenbezogene|\bgdpr\b|\bdsgvo\b|privacy\s+violation|right\s+to\s+be\s+forgotten|threat(s|en)/gi },
+  { category: 'dos', type: 'ddos', weight: 6, re: /\bd?dos\b|denial[\s-]of[\s-]service|(syn|udp|icmp|http|tcp)[\s-]?flood|flood(ing)?\s+attack|attack\s+traffic/gi },
+  { category: 'port-scan', type: 'port-scan', weight: 4, re: /port[\s-]?scan|portscan|\bscann(ing|ed|er)\b\s+(of\s+)?(our|ports?|the\s+network|hosts?|network|activity|traffic|attempts?|from)|\bis\s+scanned\b|\bscan(ning)?\s+(activity|traffic|attempts?)|network\s+scan|probing\s+(our|ports)/gi },
   { category: 'compromised-host', type: 'compromised', weight: 3, re: /botnet|\bbots?\b|\bdrones?\b|sinkhole|infected|compromi[sz]ed|brute[\s-]?forc|login[\s_-]+attack|failed\s+(login|password|authentication)|authentication\s+failure|dictionary\s+attack|fail2ban|intrusion|hack(ed|ing)\b|web[\s_-]?hack|defac(ed|ement)|web\s*shell|exploit(s|ed|ation)?\b|sql\s+injection|\bsqli\b|attacks?\s+(from|originating|coming)|attack(ing|ed)\s+(our|my)|malicious\s+(activity|traffic|requests|connections?|login)|\bc2\b|command[\s-]and[\s-]control|wp-login|xmlrpc|ssh[\s-]+(attack|brute|login)|unauthori[sz]ed\s+access|cryptomin|coin\s?min/gi },
   { category: 'malware', type: 'malware', weight: 4, re: /malware|\bvirus|trojan|ransomware|\bworm\b|malicious\s+(file|download|code|software|url|content|executable|payload|script)|exploit\s+kit|drive[\s-]by|dropper|\bpayload|malicious\s+website|distribut\w+\s+malware/gi },
   { category: 'vulnerable-service', type: 'vulnerable', weight: 3, re: /open\s+(recursive\s+)?(resolver|dns|ntp|memcached?|snmp|ssdp|portmapper|chargen|netbios|ldap|mdns|redis|mongodb|elasticsearch|proxy|relay)|vulnerab|\bcve-\d{4}-\d+|accessible\s+(service|\w+\s+server)|exposed\s+(service|database|server|port)|misconfigur|amplifi(er|cation)|sslv[23]|poodle|heartbleed/gi },
-  { category: 'irc', type: 'irc', weight: 3, re: /\birc\b|eggdrop|psybnc/gi },
+  { category: 'irc', type: 'irc', weight: 3, re: /(?<![\w.\/@-])irc(?![\w.:\/@-])|eggdrop|psybnc/gi },
   { category: 'blacklisting', type: 'blacklisted', weight: 3, re: /black[\s-]?list(ed|ing)?|block[\s-]?list(ed|ing)|\bdnsbl\b|\brbl\b|listed\s+(on|in|at)\s+\w+|delist/gi },
   { category: 'resource-abuse', type: 'resource-abuse', weight: 3, re: /excessive\s+(cpu|load|memory|bandwidth|resource)|resource\s+(abuse|usage)|cpu\s+usage/gi },
+  { category: 'spam', type: 'smtp-abuse', weight: 4, re: /postfix\/(smtpd|postscreen|cleanup)|NOQUEUE:\s+reject|\bRCPT\s+from\b|attempts?\s+against\s+(postfix|exim|sendmail|smtp)|exim\S*\s+.*rejected\s+RCPT|spam\s*trap\s*hit|spamtrap/gi },
+  { category: 'compromised-host', type: 'login-attack', weight: 4, re: /failed\s+password\s+for|invalid\s+user\s+\w+\s+from|sshd\[\d+\]|authentication\s+failure;|sasl\s+login\s+authentication\s+failed|intrusion\s+attempts?|\bwp-login\.php|xmlrpc\.php/gi },
+  { category: 'compromised-host', type: 'attack', weight: 2, re: /(abuse|attacks?|intrusion)\s+(report\s+)?(about|from)\s+(the\s+)?(ip|your)/gi },
+  { category: 'vulnerable-service', type: 'insecure-service', weight: 4, re: /clear\s?text\s+(authentication|credentials|password)|unencrypted\s+(authentication|login|connection)|unverschlüsselte[rn]?\s+(authentifizierung|verbindung)|im\s+klartext/gi },
   { category: 'spam', type: 'spam', weight: 1.5, re: /\bspam|unsolicited\s+(commercial\s+|bulk\s+)?(e-?mail|mail|message)|\buce\b|\bube\b|junk\s+mail|feedback\s+loop|spam\s*trap|unwanted\s+(e-?mail|mail|message)|bulk\s+mail|mass\s+mail|unerwünschte|werbe-?mail|courrier\s+indésirable|posta\s+indesiderata|newsletter/gi },
 ];
 
@@ -46,6 +50,11 @@ export interface Classification {
  * where senders state what a report is. Returns null when no rule matched.
  */
 export function classifyText(body: string, subject = ''): Classification | null {
+  return rankCategories(body, subject)[0] ?? null;
+}
+
+/** Every category that matched, best first, with the first rule's type; for debugging and ties. */
+export function rankCategories(body: string, subject = ''): Classification[] {
   const scores = new Map<Category, { score: number; type: string; first: number }>();
   const add = (text: string, factor: number) => {
     if (!text) return;
@@ -62,16 +71,11 @@ export function classifyText(body: string, subject = ''): Classification | null 
     });
   };
   add(subject, 3);
-  add(body, 1);
-  let best: Classification | null = null;
-  let bestOrder = Infinity;
-  for (const [category, v] of scores) {
-    if (!best || v.score > best.score || (v.score === best.score && v.first < bestOrder)) {
-      best = { category, type: v.type, score: v.score };
-      bestOrder = v.first;
-    }
-  }
-  return best;
+  // Copyright footers say nothing about the report ("(c) 2024 ... All rights reserved").
+  add(body.replace(/^.*(copyright\s*(©|\(c\)|\d{4})|©\s*\d{4}|\(c\)\s*\d{4}|all rights reserved).*$/gim, ''), 1);
+  return [...scores.entries()]
+    .sort((a, b) => b[1].score - a[1].score || a[1].first - b[1].first)
+    .map(([category, v]) => ({ category, type: v.type, score: Math.round(v.score * 10) / 10 }));
 }
 
 /**

@@ -40,7 +40,8 @@ export function findIps(text: string): string[] {
   return [...out];
 }
 
-const URL_RE = /\b(?:https?|ftp):\/\/(?:\[[0-9a-f:.]+\]|[^\s<>"'`\\^{}|\[\]]+)[^\s<>"'`\\^{}|]*/gi;
+// ASCII only: reporters' tools cut links at the first non-ASCII character, and so do we.
+const URL_RE = /\b(?:https?|ftp):\/\/(?:\[[0-9a-f:.]+\]|[\x21-\x7e]+?)(?=[/?#:]|[^\x21-\x7e]|[<>"'`\\^{}|]|$)[^\s<>"'`\\^{}|\x00-\x20\x7f-\uffff]*/gi;
 
 /** Strip what commonly sticks to the end of a URL in prose. */
 function trimUrl(url: string): string {
@@ -126,4 +127,18 @@ export function baseDomain(host: string): string {
   const sld = labels[labels.length - 2];
   const take = sld.length <= 3 && /^(co|com|net|org|gov|edu|ac|or|ne|go|mil|gob|nic)$/.test(sld) ? 3 : 2;
   return labels.slice(-take).join('.');
+}
+
+const WHOIS_LINE = /^\s*(NetRange|CIDR|NetName|NetHandle|Parent|NetType|OriginAS|Organization|RegDate|Updated|Ref|OrgName|OrgId|Address|City|StateProv|PostalCode|Country|Comment|Org(Abuse|Tech|NOC|Routing)\w*|inetnum|inet6num|netname|descr|country|admin-c|tech-c|abuse-c|status|mnt-[\w-]+|created|last-modified|source|role|abuse-mailbox|nic-hdl|person|address|phone|fax-no|e-mail|route6?|origin|organisation|org-name|org-type|org|remarks|geoloc|language|sponsoring-org|irt)\s*:.*$/gim;
+
+/**
+ * Text without the boilerplate that misleads both the classifier and the resource scan: WHOIS
+ * records appended to automatic reports (their ranges and contacts are not the abuse) and
+ * copyright footers ("Copyright 1997-2018 ARIN", "(c) 2024 ... All rights reserved").
+ */
+export function stripBoilerplate(text: string): string {
+  return text
+    .replace(/^\s*[#%].*$/gm, '')
+    .replace(WHOIS_LINE, '')
+    .replace(/^.*(copyright\s*(©|\(c\)|\d{4})|©\s*\d{4}|\(c\)\s*\d{4}|all rights reserved).*$/gim, '');
 }

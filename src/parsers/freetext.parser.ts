@@ -2,7 +2,7 @@ import type { Category } from '../domain/categories.js';
 import type { NormalizedEvent } from '../domain/event.js';
 import { classifyText } from './classify.js';
 import { makeEvent, type EventContext } from './event.js';
-import { baseDomain, findDomains, findEmails, findIps, findUrls, hostOf, refang } from './extract.js';
+import { baseDomain, stripBoilerplate, findDomains, findEmails, findIps, findUrls, hostOf, refang } from './extract.js';
 import { decodeCharset } from './mail/charset.js';
 import { parseHeaderSection, type Headers } from './mail/headers.js';
 import type { MailMessage } from './mime.js';
@@ -61,7 +61,7 @@ export interface FreetextOptions {
 
 export function parseFreetext(mail: MailMessage, ctx: EventContext, options: FreetextOptions = {}): NormalizedEvent[] {
   const raw = readableText(mail);
-  const text = refang(raw);
+  const text = stripBoilerplate(refang(raw));
   const subject = refang(mail.subject);
   const guess = classifyText(text, subject);
   const reporterDomain = ctx.reporter?.includes('@') ? baseDomain(ctx.reporter.split('@')[1]) : null;

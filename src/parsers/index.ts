@@ -7,6 +7,7 @@ import { MimeLimitError, looksLikeMail, parseMail, type MailMessage } from './mi
 import { deliveryStatusReason, notAReportReason } from './not-a-report.js';
 import { parseMailFormats } from './formats.js';
 import { structuredParts } from './attachments.js';
+import { parseSpamcop } from './spamcop.parser.js';
 import { parseStructured } from './structured/index.js';
 import type { ParseHints, ParseResult } from './types.js';
 import { parseXarfMail } from './xarf-mail.parser.js';
@@ -63,6 +64,9 @@ async function parseMailReport(mail: MailMessage, hints: ParseHints, depth: numb
   const ctx = contextFor(mail, hints);
   const dsn = deliveryStatusReason(mail);
   if (dsn) return { format: 'dsn', events: [], error: null, notActionable: true };
+
+  const spamcop = parseSpamcop(mail, ctx);
+  if (spamcop) return spamcop;
 
   const arf = parseArf(mail, ctx);
   if (arf) {

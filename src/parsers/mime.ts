@@ -102,7 +102,14 @@ function parseEntity(binary: string, state: WalkState, depth: number, defaultTyp
   const cte = headers.get('content-transfer-encoding');
   if (type.startsWith('multipart/') && ct.params.boundary) {
     const childDefault = type === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
-    for (const seg of splitMultipart(rawBody, ct.params.boundary)) {
+    let segments = splitMultipart(rawBody, ct.params.boundary);
+    if (!segments.length) {
+      // Hand-edited or mangled mail: the declared boundary never occurs. Use the delimiter the
+      // body actually repeats, if it does.
+      const sniffed = /^--([^\s-][^\s]{0,199}|-[^\s]{1,199})[ \t]*\r?$/m.exec(rawBody)?.[1]?.replace(/--$/, '');
+      if (sniffed && rawBody.split('--' + sniffed).length > 2) segments = splitMultipart(rawBody, sniffed);
+    }
+    for (const seg of segments) {
       entity.children.push(parseEntity(seg, state, depth + 1, childDefault));
     }
     return entity;
