@@ -44,6 +44,11 @@ export function splitMbox(bytes: Buffer): Buffer[] {
 /** Reads a file as one or more reports (an mbox gives one per message). */
 export function readReports(path: string): FileReport[] {
   const bytes = readFileSync(path);
-  if (isMbox(bytes)) return splitMbox(bytes).map((b, i) => ({ name: `${path}#${i + 1}`, filename: basename(path), bytes: b }));
+  if (isMbox(bytes)) {
+    const messages = splitMbox(bytes);
+    // A single message saved with its mbox `From ` line is still just that file.
+    if (messages.length === 1) return [{ name: path, filename: basename(path), bytes: messages[0] }];
+    return messages.map((b, i) => ({ name: `${path}#${i + 1}`, filename: basename(path), bytes: b }));
+  }
   return [{ name: path, filename: basename(path), bytes }];
 }
