@@ -116,12 +116,15 @@ export function makeEvent(d: EventDraft, hints: StructuredHints, evidenceIsSmall
   const ip = d.ip ? canonicalIp(String(d.ip)) : null;
   let url = typeof d.url === 'string' && d.url.trim() ? d.url.trim().slice(0, 2048) : null;
   if (url && !/^[a-z][a-z0-9+.-]*:/i.test(url) && /^[^\s/]+\.[^\s/]+/.test(url)) url = `http://${url}`;
-  const domain = normalizeDomain(d.domain) ?? (url ? normalizeDomain(urlHost(url)) : null);
+  const host = url ? urlHost(url) : null;
+  const domain = normalizeDomain(d.domain) ?? (host ? normalizeDomain(host) : null);
+  // A URL on a literal address names that address as the resource.
+  const ipOut = ip ?? (host ? canonicalIp(host) : null);
   const email = typeof d.email === 'string' && /^[^\s@]+@[^\s@]+$/.test(d.email.trim()) ? d.email.trim().toLowerCase() : null;
   return {
     category: d.category,
     type: d.type,
-    ip,
+    ip: ipOut,
     port: portOf(d.port),
     url,
     domain,

@@ -5,6 +5,7 @@ import { extractAcnsFromText } from './acns.parser.js';
 import { parseCsvReport } from './csv.parser.js';
 import type { StructuredHints } from './event.util.js';
 import { parseStructuredJson } from './json.parser.js';
+import { parseXmlReport } from './xml-reports.parser.js';
 
 export type { StructuredHints } from './event.util.js';
 export type { RowMapper } from './shadowserver.mapper.js';
@@ -46,6 +47,10 @@ async function detectAndParse(bytes: Uint8Array, hints: StructuredHints, depth: 
   const text = new TextDecoder('utf-8').decode(bytes);
   const acns = extractAcnsFromText(text, hints);
   if (acns) return acns;
+  if (head.startsWith('<')) {
+    const xml = parseXmlReport(text, hints);
+    if (xml) return xml;
+  }
   const csv = parseCsvReport(text, hints);
   if (csv) return csv;
   return null;

@@ -1,5 +1,6 @@
 import type { ParseResult } from '../types.js';
 import type { StructuredHints } from './event.util.js';
+import { looksLikeIodefJson, parseIodef } from './iodef.parser.js';
 import { looksLikeXarfV3, parseXarfV3 } from './xarf-v3.parser.js';
 import { looksLikeXarfV4, parseXarfV4 } from './xarf-v4.parser.js';
 
@@ -17,5 +18,6 @@ export function parseStructuredJson(text: string, hints: StructuredHints): Parse
   }
   if (looksLikeXarfV4(doc)) return parseXarfV4(doc, hints);
   if (looksLikeXarfV3(doc)) return parseXarfV3(doc, hints);
+  if (looksLikeIodefJson(doc)) return parseIodef(doc, hints);
   return null;
 }
