@@ -16,6 +16,11 @@ export interface Schema {
   actions: ActionTable;
   audit_log: AuditTable;
   jobs: JobTable;
+  case_messages: CaseMessageTable;
+  digest_entries: DigestEntryTable;
+  reporter_preferences: ReporterPreferenceTable;
+  invoice_lines: InvoiceLineTable;
+  resource_offers: ResourceOfferTable;
 }
 
 export interface CustomerTable {
@@ -157,5 +162,85 @@ export interface JobTable {
   locked_until: string | null;
   last_error: string | null;
   created_at: string;
+  updated_at: string;
+}
+
+/** Mail and portal messages threaded to a case, both directions (migration 0300). */
+export interface CaseMessageTable {
+  id: Generated<number>;
+  case_id: number;
+  direction: 'inbound' | 'outbound';
+  channel: string; // mail, portal, api
+  kind: string; // notice, digest, authority, outcome, reply, resource-offer
+  sender: string | null;
+  recipients: string; // JSON array
+  subject: string;
+  body: string;
+  message_id: string | null;
+  report_id: number | null;
+  action_id: number | null;
+  dedupe_key: string | null;
+  meta: string; // JSON
+  created_at: string;
+}
+
+/** Cases waiting for the customer's next digest mail. */
+export interface DigestEntryTable {
+  id: Generated<number>;
+  customer_id: string;
+  case_id: number;
+  action_id: number | null;
+  due_at: string | null;
+  queued_at: string;
+  sent_at: string | null;
+  message_id: string | null;
+  dedupe_key: string;
+}
+
+/** Whether a reporter wants to hear the outcome of the cases their reports fed. */
+export interface ReporterPreferenceTable {
+  reporter: string; // lower-case address
+  notify_outcome: number; // 0/1
+  locale: string;
+  updated_at: string;
+}
+
+export interface InvoiceLineTable {
+  id: Generated<number>;
+  customer_id: string;
+  case_id: number | null;
+  action_id: number | null;
+  kind: string; // penalty, blacklisting, resource-fee, labour
+  description: string;
+  quantity: string; // decimal text
+  unit: string;
+  unit_price_cents: number;
+  amount_cents: number;
+  currency: string;
+  period_start: string | null;
+  period_end: string | null;
+  dedupe_key: string;
+  push_status: string; // pending, pushed, failed, off
+  pushed_at: string | null;
+  push_error: string | null;
+  created_at: string;
+}
+
+/** The resource-abuse offer: modify, pay or move, and what the customer chose. */
+export interface ResourceOfferTable {
+  id: Generated<number>;
+  case_id: number;
+  customer_id: string;
+  status: string;
+  offered_at: string;
+  due_at: string;
+  choice: string | null; // modify, pay, move
+  chosen_at: string | null;
+  chosen_via: string | null;
+  follow_up_at: string | null;
+  fee_cents: number;
+  fee_currency: string;
+  fee_interval_days: number;
+  fees_billed: number;
   updated_at: string;
 }

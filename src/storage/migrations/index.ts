@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-30-0001-initial.js';
+import * as notificationsBilling from './2026-11-30-0300-notifications-billing.js';
 
 /**
  * Every migration, by its sortable name. Listed here rather than read from the folder so that
@@ -7,4 +8,5 @@ import * as initial from './2026-11-30-0001-initial.js';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-30-0001-initial': initial,
+  '2026-11-30-0300-notifications-billing': notificationsBilling,
 };
