@@ -18,8 +18,21 @@ const schema = z.object({
   ABUSEDESK_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   /** Comma-separated addresses the SMTP intake accepts (plus-addressed variants included); unset = every recipient. */
   ABUSEDESK_ABUSE_ADDRESSES: z.string().optional(),
+  /** PEM certificate and key files for STARTTLS on the SMTP intake; both set = STARTTLS offered, unset = plain SMTP only. */
+  ABUSEDESK_SMTP_TLS_CERT: z.string().optional(),
+  ABUSEDESK_SMTP_TLS_KEY: z.string().optional(),
+  /** Largest message the SMTP intake takes (bytes); larger ones are refused with 552. */
+  ABUSEDESK_SMTP_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  /** Simultaneous SMTP connections one client address may hold; more are refused with 421. */
+  ABUSEDESK_SMTP_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).default(20),
+  /** Messages one client address may send per minute; more are deferred with 450. */
+  ABUSEDESK_SMTP_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** IMAP mailbox to poll, e.g. `imaps://user:pass@host/INBOX`. */
   ABUSEDESK_IMAP_URL: z.string().optional(),
+  /** Seconds between two polls of the IMAP mailbox. */
+  ABUSEDESK_IMAP_POLL_SECONDS: z.coerce.number().min(1).default(60),
+  /** Folder a stored message is moved to (when it exists on the server); unset or absent = the message is only flagged Seen. */
+  ABUSEDESK_IMAP_PROCESSED_FOLDER: z.string().default('Processed'),
   /** Outbound mail relay, e.g. `smtp://127.0.0.1:25`. */
   ABUSEDESK_RELAY_URL: z.string().optional(),
   /** The address AbuseDesk's own mail comes from. */
@@ -34,8 +47,17 @@ export interface Config {
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   dataDir: string;
   http: { host: string; port: number };
-  smtp: { host: string; port: number; abuseAddresses: string[] | null };
+  smtp: {
+    host: string;
+    port: number;
+    abuseAddresses: string[] | null;
+    tls: { certFile: string; keyFile: string } | null;
+    maxBytes: number;
+    maxConnectionsPerClient: number;
+    messagesPerMinute: number;
+  };
   imapUrl: string | null;
+  imap: { pollSeconds: number; processedFolder: string };
   relayUrl: string | null;
   mailFrom: string;
   logLevel: Env['ABUSEDESK_LOG_LEVEL'];
@@ -62,10 +84,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: e.ABUSEDESK_SMTP_HOST,
       port: e.ABUSEDESK_SMTP_PORT,
       abuseAddresses: e.ABUSEDESK_ABUSE_ADDRESSES ? e.ABUSEDESK_ABUSE_ADDRESSES.split(',').map((a) => a.trim().toLowerCase()).filter(Boolean) : null,
+      tls: tlsFiles(e.ABUSEDESK_SMTP_TLS_CERT, e.ABUSEDESK_SMTP_TLS_KEY),
+      maxBytes: e.ABUSEDESK_SMTP_MAX_BYTES,
+      maxConnectionsPerClient: e.ABUSEDESK_SMTP_MAX_CONNECTIONS_PER_CLIENT,
+      messagesPerMinute: e.ABUSEDESK_SMTP_MESSAGES_PER_MINUTE,
     },
     imapUrl: e.ABUSEDESK_IMAP_URL ?? null,
+    imap: { pollSeconds: e.ABUSEDESK_IMAP_POLL_SECONDS, processedFolder: e.ABUSEDESK_IMAP_PROCESSED_FOLDER },
     relayUrl: e.ABUSEDESK_RELAY_URL ?? null,
     mailFrom: e.ABUSEDESK_MAIL_FROM,
     logLevel: e.ABUSEDESK_LOG_LEVEL,
   };
+}
+
+/** STARTTLS needs both files; one without the other is a mistake worth stopping for. */
+function tlsFiles(cert: string | undefined, key: string | undefined): Config['smtp']['tls'] {
+  if (!cert && !key) return null;
+  if (!cert || !key) throw new ConfigError('invalid setting ABUSEDESK_SMTP_TLS_CERT/ABUSEDESK_SMTP_TLS_KEY: set both or neither');
+  return { certFile: resolve(cert), keyFile: resolve(key) };
 }
