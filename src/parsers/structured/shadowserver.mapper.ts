@@ -26,6 +26,10 @@ export function inferShadowserverType(cols: ReadonlySet<string>): string | null 
   if (has('irc port')) return 'irc_port';
   if (!has('timestamp')) return null;
   if (has('routedspoof')) return 'event4_ip_spoofer';
+  if (has('entity_name') && has('leak_site_url')) return 'ransomware_victim';
+  if (has('email') && has('infection') && !has('ip') && !has('src_ip')) return 'compromised_account';
+  // Spam URL rows carry the spam's sending address (src_ip) beside the advertised URL's own.
+  if (has('url') && has('src_ip') && (has('subject') || has('sender'))) return 'spam_url';
   if (has('http_referer_ip')) return 'event4_sinkhole_http_referer';
   if (has('src_ip')) {
     if (has('query') && has('query_type')) return 'event4_sinkhole_dns';
@@ -34,6 +38,8 @@ export function inferShadowserverType(cols: ReadonlySet<string>): string | null 
     if (has('service') && has('end_time')) return 'event4_honeypot_brute_force';
     if (has('pattern') && has('http_url')) return 'event4_honeypot_http_scan';
     if (has('http_url') && has('http_host')) return 'event4_sinkhole_http';
+    // Honeypot scanner reports describe what the scan probed for.
+    if (has('vulnerability_enum') || has('target_product') || has('threat_technique_id')) return 'event4_honeypot_scan';
     if (has('count')) return 'event4_honeypot_darknet';
     if (has('infection') || has('family')) return 'event4_sinkhole';
     return null;
@@ -48,6 +54,8 @@ export function inferShadowserverType(cols: ReadonlySet<string>): string | null 
   if (has('url') && has('host') && has('source')) return 'phish_url';
   if (has('reason') && has('source')) return 'blocklist';
   if (has('cc') && has('infection')) return 'botnet_drone';
+  if (has('beacon_type') || has('beacon_host')) return 'scan_post_exploitation_framework';
+  if (has('family') && (has('malpubkey_sha256') || has('server_host_key'))) return 'compromised_iot';
   if (has('http_agent') && (has('tor') || has('p0f_genre')) && has('url')) return 'sinkhole_http_drone';
   if (has('status') && has('detail') && has('tag')) return 'special';
   if (has('dns') && has('password') && has('via')) return 'open_proxy';
@@ -92,11 +100,12 @@ export function shadowserverMapper(header: string[], hints: StructuredHints): Ro
   const iDate = idx('date');
   const iClock = idx('time');
   const urlType = URL_TYPES.has(reportType) || URL_TYPES.has(inferred);
-  const iUrl = urlType ? idx('url') : -1;
+  const iUrl = urlType ? idx('url') : reportType === 'ransomware_victim' ? idx('website') : -1;
   const iHttpHost = idx('http_host');
   const isWebsite = reportType.startsWith('compromised_website') || inferred === 'compromised_website';
   const iDomain = isWebsite ? iHttpHost : urlType ? idx('host', 'hostname') : target ? idx('dst_hostname') : idx('hostname', 'src_hostname', 'http_referer_hostname', 'domain');
   const iTag = idx('tag', 'infection', 'type');
+  const iEmail = idx('email');
   const iStatus = reportType === 'special' ? idx('status') : -1;
   const evidenceCols: number[] = [];
   cols.forEach((c, i) => {
@@ -128,7 +137,8 @@ export function shadowserverMapper(header: string[], hints: StructuredHints): Ro
         const host = iHttpHost >= 0 ? rec[iHttpHost] : '';
         url = host ? `http://${host}/${url.replace(/^\/+/, '')}` : null;
       }
-      if (!ipText && !url && !domain) return;
+      const email = iEmail >= 0 ? rec[iEmail] || null : null;
+      if (!ipText && !url && !domain && !email) return;
       let category = baseCategory;
       const tag = iTag >= 0 ? rec[iTag] : undefined;
       if (iStatus >= 0 && /compromis|backdoor|implant|infect|webshell/i.test(`${rec[iStatus] ?? ''} ${tag ?? ''}`)) category = 'compromised-host';
@@ -147,6 +157,7 @@ export function shadowserverMapper(header: string[], hints: StructuredHints): Ro
           port: iPort >= 0 ? rec[iPort] : null,
           url,
           domain,
+          email,
           occurredAt: time,
           reporter: 'Shadowserver',
           evidence,

@@ -77,7 +77,7 @@ export const SHADOWSERVER_TYPES: Record<string, Category> = {
 export function categoryOfType(type: string): Category | null {
   const t = type.toLowerCase().replace(/-/g, '_');
   if (t in SHADOWSERVER_TYPES) return SHADOWSERVER_TYPES[t];
-  if (/^event[46]_honeypot_.*_scan$/.test(t)) return 'port-scan';
+  if (/^event[46]_honeypot_(.*_)?scan$/.test(t)) return 'port-scan';
   if (/^event[46]_.*sinkhole/.test(t)) return 'compromised-host';
   if (/^event[46]_.*ddos/.test(t)) return 'dos';
   if (/^(scan6?|population6?)_/.test(t) || /^open_|^accessible_|_vulnerable$/.test(t)) return 'vulnerable-service';
