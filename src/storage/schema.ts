@@ -21,6 +21,12 @@ export interface Schema {
   reporter_preferences: ReporterPreferenceTable;
   invoice_lines: InvoiceLineTable;
   resource_offers: ResourceOfferTable;
+  policies: PolicyTable;
+  policy_notices: PolicyNoticeTable;
+  consents: ConsentTable;
+  case_workflow: CaseWorkflowTable;
+  intake_followups: IntakeFollowupTable;
+  imap_mailboxes: ImapMailboxTable;
 }
 
 export interface CustomerTable {
@@ -137,6 +143,10 @@ export interface ActionTable {
   result: string | null; // JSON
   created_at: string;
   updated_at: string;
+  requested_by: string | null; // 'policy' or the operator who proposed it
+  connector: string | null; // webhook, command, manual, mail, ...
+  started_at: string | null;
+  finished_at: string | null;
 }
 
 export interface AuditTable {
@@ -242,5 +252,82 @@ export interface ResourceOfferTable {
   fee_currency: string;
   fee_interval_days: number;
   fees_billed: number;
+  updated_at: string;
+}
+
+/** One follow-up job per report and kind (acknowledge-report, authenticate-report), so none runs twice. */
+export interface IntakeFollowupTable {
+  report_id: number;
+  kind: string;
+  state: 'queued' | 'attempted' | 'done' | 'skipped' | 'failed';
+  detail: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** How far the IMAP poller has read a mailbox: UIDs are only comparable within one UIDVALIDITY. */
+export interface ImapMailboxTable {
+  mailbox: string;
+  uid_validity: string;
+  last_uid: number;
+  updated_at: string;
+}
+
+/** A stored policy version (the YAML text as activated) and when it takes effect. */
+export interface PolicyTable {
+  id: Generated<number>;
+  policy_id: string;
+  version: string;
+  ref: string; // id@version
+  effective_from: string;
+  document: string;
+  sha256: string;
+  activated_at: string;
+  activated_by: string;
+}
+
+/** Which customers were told about which policy version: each once. */
+export interface PolicyNoticeTable {
+  policy_ref: string;
+  customer_id: string;
+  sent_at: string;
+  message_id: string | null;
+}
+
+/** Written consent for IRC, permission for port scans and security audits. */
+export interface ConsentTable {
+  id: Generated<number>;
+  customer_id: string;
+  kind: string; // irc, port-scan
+  cidrs: string; // JSON array of canonical CIDRs
+  targets: string | null; // JSON array of CIDRs or host names, null = any
+  ports: string | null; // JSON array of [from, to], null = any
+  valid_from: string;
+  valid_to: string | null;
+  document: string;
+  note: string | null;
+  created_at: string;
+  created_by: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+  hits: number;
+  last_hit_at: string | null;
+}
+
+/** A case's place on its policy ladder and its durable timers (deadline, clock resume, auto-close). */
+export interface CaseWorkflowTable {
+  case_id: number;
+  policy_ref: string | null;
+  step: number; // -1 before the first step
+  step_started_at: string | null;
+  deadline_at: string | null;
+  paused_remaining_ms: number | null;
+  resume_at: string | null;
+  armed_step: number | null; // a `repeat` step waiting for new events
+  last_reply_at: string | null;
+  last_event_at: string | null;
+  close_at: string | null;
+  finished: number; // 0/1: the ladder has nothing left to do
   updated_at: string;
 }

@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-30-0001-initial.js';
+import * as intake from './2026-11-30-0100-intake.js';
+import * as workflow from './2026-11-30-0200-workflow.js';
 import * as notificationsBilling from './2026-11-30-0300-notifications-billing.js';
 
 /**
@@ -8,5 +10,7 @@ import * as notificationsBilling from './2026-11-30-0300-notifications-billing.j
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-30-0001-initial': initial,
+  '2026-11-30-0100-intake': intake,
+  '2026-11-30-0200-workflow': workflow,
   '2026-11-30-0300-notifications-billing': notificationsBilling,
 };
