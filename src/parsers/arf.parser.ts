@@ -72,6 +72,8 @@ export function parseArf(mail: MailMessage, ctx: EventContext): ArfOutcome | nul
   const fields = findFeedbackFields(mail);
   if (!fields) return null;
   const feedbackType = (fields.get('feedback-type') ?? '').toLowerCase().trim();
+  // XARF carried in an ARF envelope: the attached JSON document is the report.
+  if (feedbackType === 'xarf') return null;
   if (/^(opt-?out|opt-out-list|unsubscribe)$/.test(feedbackType)) {
     return { events: [], notActionable: true };
   }

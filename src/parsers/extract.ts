@@ -12,7 +12,9 @@ export function refang(text: string): string {
     .replace(/\bhxxp(s?)\[:\]\/\//gi, 'http$1://')
     .replace(/\bh\*\*p(s?):\/\//gi, 'http$1://')
     .replace(/\[(\.|dot)\]|\((\.|dot)\)|\{(\.|dot)\}/gi, '.')
-    .replace(/\[:\]/g, ':');
+    .replace(/\[:\]/g, ':')
+    // "http://example .com/" (a space inserted so mail clients do not link it)
+    .replace(/(\b(?:https?|ftp):\/\/[\w.-]+) \.(?=[a-z]{2,24}\b)/gi, '$1.');
 }
 
 const IPV4 = /(?<![\d.])(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(?![\d]|\.\d)/g;

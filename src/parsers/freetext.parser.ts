@@ -1,6 +1,6 @@
 import type { Category } from '../domain/categories.js';
 import type { NormalizedEvent } from '../domain/event.js';
-import { classifyText } from './classify.js';
+import { classifyLabel, classifyText } from './classify.js';
 import { makeEvent, type EventContext } from './event.js';
 import { baseDomain, stripBoilerplate, findDomains, findEmails, findIps, findUrls, hostOf, refang } from './extract.js';
 import { decodeCharset } from './mail/charset.js';
@@ -22,14 +22,28 @@ const MAX_TEXT = 400_000;
 const NOISE_DOMAINS = new Set([
   'w3.org', 'schema.org', 'microsoft.com', 'xmlsoap.org', 'purl.org', 'ietf.org', 'rfc-editor.org', 'iana.org',
   'openxmlformats.org', 'adobe.com', 'mozilla.org', 'apache.org', 'gstatic.com', 'googleapis.com',
+  // Registries and lookup services quoted in automatic reports (WHOIS, contact databases).
+  'ripe.net', 'arin.net', 'apnic.net', 'lacnic.net', 'afrinic.net', 'abusix.com', 'abuseipdb.com', 'iana.net',
 ]);
+
+// A type label the sender wrote itself, in JSON or "Key: value" form.
+const LABEL_FIELD = /(?:"(?:ReportType|ReportSubType|report_type|Category|category|type|Type|abuse_type|classification)"\s*:\s*"([^"]{2,60})"|^\s*(?:Report-Type|Abuse-Type|Incident-Type|Type of abuse|Abuse type|Category|Classification)\s*:\s*([^\n]{2,60})$)/gim;
+
+/** The category from labels the sender put in the text, when they name one clearly. */
+function labelledCategory(text: string) {
+  for (const m of text.slice(0, 100_000).matchAll(LABEL_FIELD)) {
+    const c = classifyLabel((m[1] ?? m[2]).trim());
+    if (c && c.score >= 4) return c;
+  }
+  return null;
+}
 
 /** All readable text of a mail: subject, body, text attachments, embedded messages, bounded. */
 export function readableText(mail: MailMessage, budget = MAX_TEXT, depth = 0): string {
   const parts: string[] = [mail.subject, mail.text];
   if (mail.html && !mail.text.includes(mail.htmlText.slice(0, 200))) parts.push(mail.htmlText);
   for (const a of mail.attachments) {
-    if (/^text\/(plain|csv|html|x-log)|^application\/(octet-stream|x-log|txt)$|^message\/(feedback-report|delivery-status)$/.test(a.contentType) && a.content.length < 2_000_000) {
+    if (/^text\/(plain|csv|html|x-log|xml)|^application\/(octet-stream|x-log|txt|json|xml)$|^message\/(feedback-report|delivery-status)$/.test(a.contentType) && a.content.length < 2_000_000) {
       const t = decodeCharset(a.content, a.charset);
       // Binary attachments labelled as octet-stream are skipped: they would only yield noise.
       // eslint-disable-next-line no-control-regex
@@ -53,6 +67,8 @@ function inlineForwardedHeaders(text: string): Headers | null {
 }
 
 export interface FreetextOptions {
+  /** Facts to add to every event's evidence (e.g. why a structured attachment was not usable). */
+  evidence?: Record<string, unknown>;
   /** A category to use when the words say nothing (e.g. a spam trap knows it is spam). */
   defaultCategory?: Category;
   /** Use the top-level mail's own Received chain: the mail itself is the evidence (spam trap). */
@@ -63,7 +79,12 @@ export function parseFreetext(mail: MailMessage, ctx: EventContext, options: Fre
   const raw = readableText(mail);
   const text = stripBoilerplate(refang(raw));
   const subject = refang(mail.subject);
-  const guess = classifyText(text, subject);
+  // The reporter's own words outweigh the content they forward (a forwarded spam may talk
+  // about "hacked accounts"; the complaint around it says "spam").
+  const forwardAt = mail.embedded.length ? -1 : text.search(/^[ >]*(Received:\s+from\s|-{3,}\s*(Original Message|Forwarded message)|Begin forwarded message)/im);
+  const ownWords = mail.embedded.length ? stripBoilerplate(refang(mail.text || mail.htmlText)) : forwardAt > 0 ? text.slice(0, forwardAt) : '';
+  const own = ownWords ? classifyText(ownWords, subject) : null;
+  const guess = labelledCategory(text) ?? (own && own.score >= 3 ? own : null) ?? classifyText(text, subject);
   const reporterDomain = ctx.reporter?.includes('@') ? baseDomain(ctx.reporter.split('@')[1]) : null;
   const ownHost = (h: string | null) => !!h && (NOISE_DOMAINS.has(baseDomain(h)) || (reporterDomain !== null && baseDomain(h) === reporterDomain));
 
@@ -77,7 +98,7 @@ export function parseFreetext(mail: MailMessage, ctx: EventContext, options: Fre
   if (category === 'unclassified' && guess) { category = guess.category; type = guess.type; }
 
   const excerpt = (mail.text || mail.htmlText).slice(0, 2048);
-  const evidence = { format: 'freetext', excerpt, receivedIps: chain.ips.length ? chain.ips : undefined };
+  const evidence = { format: 'freetext', excerpt, receivedIps: chain.ips.length ? chain.ips : undefined, ...options.evidence };
   const events: NormalizedEvent[] = [];
   const seenIps = new Set<string>();
   const push = (d: Parameters<typeof makeEvent>[0]) => {
@@ -95,7 +116,12 @@ export function parseFreetext(mail: MailMessage, ctx: EventContext, options: Fre
     seenIps.add(ip);
     push({ category, type, ip, evidence });
   }
-  for (const url of urls) push({ category, type, url, evidence });
+  for (const url of urls) {
+    // "URL (1.2.3.4)" or "URL [1.2.3.4]": the address the reporter resolved it to.
+    const after = text.slice(text.indexOf(url) + url.length, text.indexOf(url) + url.length + 60);
+    const paired = /^\s*[([]\s*([0-9a-f:.]{7,45})\s*[)\]]/i.exec(after)?.[1];
+    push({ category, type, url, ip: paired ? findIps(paired)[0] ?? null : null, evidence });
+  }
   const emails = findEmails(text);
   const domains = findDomains(text).filter((d) => !urlHosts.has(d) && !ownHost(d));
   for (const d of domains.slice(0, 20)) push({ category, type, domain: d, evidence });

@@ -93,8 +93,6 @@ async function parseMailReport(mail: MailMessage, hints: ParseHints, depth: numb
   const known = parseMailFormats(mail, ctx);
   if (known) return known;
 
-  if (structuredErrors.length) return fail([...formats].join('+') || 'structured', structuredErrors.join('; '));
-
   const notReport = notAReportReason(mail);
   if (notReport) return { format: 'not-a-report', events: [], error: null, notActionable: true };
 
@@ -103,7 +101,10 @@ async function parseMailReport(mail: MailMessage, hints: ParseHints, depth: numb
     const inner = await parseMailReport(mail.embedded[0], hints, depth + 1);
     if (inner.events.length || inner.notActionable) return inner;
   }
-  return { format: 'freetext', events: parseFreetext(mail, ctx), error: null };
+  // A broken attached document (e.g. invalid XARF JSON) does not make the mail unreadable: the
+  // text still names the resources; the document's error travels in the evidence.
+  const evidence = structuredErrors.length ? { structuredError: structuredErrors.join('; ').slice(0, 500) } : undefined;
+  return { format: 'freetext', events: parseFreetext(mail, ctx, { evidence }), error: null };
 }
 
 /** A forward that adds little of its own: the real report is the embedded message. */

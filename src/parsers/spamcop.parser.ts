@@ -71,6 +71,10 @@ export function parseSpamcop(mail: MailMessage, ctx: EventContext): ParseResult 
     const url = asciiUrl(findUrls(m[1])[0] ?? m[1]);
     if (url) sites.add(url);
   }
+  for (const u of arf?.getAll('reported-uri') ?? []) {
+    const url = asciiUrl(findUrls(u)[0] ?? '');
+    if (url && !/spamcop\.net\/(w3m|sc|mcgi)/.test(url)) sites.add(url);
+  }
   for (const url of sites) {
     const r = resolved.get(url);
     events.push(makeEvent({ category: 'spamvertising', type: 'spamvertised', url, ip: r?.ip ?? null, occurredAt: r?.when ?? sourceTime, evidence: { format: 'spamcop', spamcopId: id } }, ctx));

@@ -67,6 +67,9 @@ function categoryOf(fields: Map<string, string>, mail: MailMessage): { category:
   const xCategory = (fields.get('category') ?? '').toLowerCase();
   const byType = classifyLabel(reportType);
   if (byType && byType.score >= 3) return { category: byType.category, type: reportType.toLowerCase() || byType.type };
+  if (xCategory === 'abuse' && /\b(attack(ed|s)?|abused|brute|intrusion|login)\b/i.test(mail.subject + ' ' + mail.text)) {
+    return { category: 'compromised-host', type: reportType.toLowerCase() || 'attack' };
+  }
   if (xCategory === 'fraud') return { category: 'phishing', type: reportType.toLowerCase() || 'fraud' };
   const byText = classifyText(mail.text, mail.subject);
   if (byText && byText.score >= 3) return { category: byText.category, type: reportType.toLowerCase() || byText.type };
