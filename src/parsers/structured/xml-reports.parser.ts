@@ -51,21 +51,24 @@ function dmarcAggregate(fb: Node, hints: StructuredHints): ParseResult {
   const meta = (fb.report_metadata ?? {}) as Node;
   const begin = textOf((meta.date_range as Node | undefined)?.begin);
   const reporter = textOf(meta.email) ?? textOf(meta.org_name);
+  const policyDomain = textOf((fb.policy_published as Node | undefined)?.domain);
   const events: NormalizedEvent[] = [];
   for (const rec of asArray(fb.record as Node[]).slice(0, 10000)) {
     const row = (rec.row ?? {}) as Node;
     const pol = (row.policy_evaluated ?? {}) as Node;
     const fail = textOf(pol.dkim) !== 'pass' && textOf(pol.spf) !== 'pass';
+    const headerFrom = textOf(((rec.identifiers ?? rec.identities) as Node | undefined)?.header_from);
     events.push(
       makeEvent(
         {
           category: fail ? 'spam' : 'unclassified',
           type: fail ? 'dmarc-fail' : 'dmarc-aggregate',
           ip: textOf(row.source_ip),
-          domain: textOf((rec.identifiers as Node | undefined)?.header_from),
+          // The published-policy domain is what the report is about; older reports say `identities`.
+          domain: policyDomain ?? headerFrom,
           occurredAt: begin && /^\d+$/.test(begin) ? toIsoUtc(Number(begin)) : begin,
           reporter,
-          evidence: { count: textOf(row.count), disposition: textOf(pol.disposition), dkim: textOf(pol.dkim), spf: textOf(pol.spf), reportId: textOf(meta.report_id) },
+          evidence: { headerFrom, count: textOf(row.count), disposition: textOf(pol.disposition), dkim: textOf(pol.dkim), spf: textOf(pol.spf), reportId: textOf(meta.report_id) },
         },
         hints,
       ),
