@@ -331,3 +331,124 @@ export interface CaseWorkflowTable {
   finished: number; // 0/1: the ladder has nothing left to do
   updated_at: string;
 }
+
+/** A stored policy version (the YAML text as activated) and when it takes effect. */
+export interface PolicyTable {
+  id: Generated<number>;
+  policy_id: string;
+  version: string;
+  ref: string; // id@version
+  effective_from: string;
+  document: string;
+  sha256: string;
+  activated_at: string;
+  activated_by: string;
+}
+
+/** Which customers were told about which policy version: each once. */
+export interface PolicyNoticeTable {
+  policy_ref: string;
+  customer_id: string;
+  sent_at: string;
+  message_id: string | null;
+}
+
+/** Written consent for IRC, permission for port scans and security audits. */
+export interface ConsentTable {
+  id: Generated<number>;
+  customer_id: string;
+  kind: string; // irc, port-scan
+  cidrs: string; // JSON array of canonical CIDRs
+  targets: string | null; // JSON array of CIDRs or host names, null = any
+  ports: string | null; // JSON array of [from, to], null = any
+  valid_from: string;
+  valid_to: string | null;
+  document: string;
+  note: string | null;
+  created_at: string;
+  created_by: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+  hits: number;
+  last_hit_at: string | null;
+}
+
+/** A case's place on its policy ladder and its durable timers (deadline, clock resume, auto-close). */
+export interface CaseWorkflowTable {
+  case_id: number;
+  policy_ref: string | null;
+  step: number; // -1 before the first step
+  step_started_at: string | null;
+  deadline_at: string | null;
+  paused_remaining_ms: number | null;
+  resume_at: string | null;
+  armed_step: number | null; // a `repeat` step waiting for new events
+  last_reply_at: string | null;
+  last_event_at: string | null;
+  close_at: string | null;
+  finished: number; // 0/1: the ladder has nothing left to do
+  updated_at: string;
+}
+
+/** Operators (analyst, supervisor, admin) and customer users (role customer, one customer each); migration 0400. */
+export interface UserTable {
+  id: Generated<number>;
+  email: string; // lower case
+  name: string | null;
+  role: string;
+  customer_id: string | null;
+  password_hash: string | null; // argon2id; null = sign-in by link only
+  totp_secret: string | null;
+  totp_enabled: number; // 0/1
+  failed_logins: number;
+  locked_until: string | null;
+  disabled: number; // 0/1
+  last_login_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Server-side sessions; the cookie carries a random token, the row only its SHA-256. */
+export interface SessionTable {
+  id_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** Machine access: `Authorization: Bearer`, scoped by role (and customer), stored as SHA-256. */
+export interface ApiTokenTable {
+  id: Generated<number>;
+  token_hash: string;
+  name: string;
+  role: string;
+  customer_id: string | null;
+  created_by: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** One-time sign-in links (mailed to customers, printed for the first admin). */
+export interface LoginLinkTable {
+  token_hash: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** Operators' notes on a case, part of its timeline. */
+export interface CaseNoteTable {
+  id: Generated<number>;
+  case_id: number;
+  author: string;
+  text: string;
+  created_at: string;
+}
