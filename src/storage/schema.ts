@@ -332,65 +332,6 @@ export interface CaseWorkflowTable {
   updated_at: string;
 }
 
-/** A stored policy version (the YAML text as activated) and when it takes effect. */
-export interface PolicyTable {
-  id: Generated<number>;
-  policy_id: string;
-  version: string;
-  ref: string; // id@version
-  effective_from: string;
-  document: string;
-  sha256: string;
-  activated_at: string;
-  activated_by: string;
-}
-
-/** Which customers were told about which policy version: each once. */
-export interface PolicyNoticeTable {
-  policy_ref: string;
-  customer_id: string;
-  sent_at: string;
-  message_id: string | null;
-}
-
-/** Written consent for IRC, permission for port scans and security audits. */
-export interface ConsentTable {
-  id: Generated<number>;
-  customer_id: string;
-  kind: string; // irc, port-scan
-  cidrs: string; // JSON array of canonical CIDRs
-  targets: string | null; // JSON array of CIDRs or host names, null = any
-  ports: string | null; // JSON array of [from, to], null = any
-  valid_from: string;
-  valid_to: string | null;
-  document: string;
-  note: string | null;
-  created_at: string;
-  created_by: string;
-  revoked_at: string | null;
-  revoked_by: string | null;
-  revoke_reason: string | null;
-  hits: number;
-  last_hit_at: string | null;
-}
-
-/** A case's place on its policy ladder and its durable timers (deadline, clock resume, auto-close). */
-export interface CaseWorkflowTable {
-  case_id: number;
-  policy_ref: string | null;
-  step: number; // -1 before the first step
-  step_started_at: string | null;
-  deadline_at: string | null;
-  paused_remaining_ms: number | null;
-  resume_at: string | null;
-  armed_step: number | null; // a `repeat` step waiting for new events
-  last_reply_at: string | null;
-  last_event_at: string | null;
-  close_at: string | null;
-  finished: number; // 0/1: the ladder has nothing left to do
-  updated_at: string;
-}
-
 /** Operators (analyst, supervisor, admin) and customer users (role customer, one customer each); migration 0400. */
 export interface UserTable {
   id: Generated<number>;
