@@ -130,16 +130,12 @@ export function analyzeCidr(input: string): { cidr: Cidr } | { error: string } {
   const addressText = slash < 0 ? text : text.slice(0, slash);
   const lengthText = slash < 0 ? null : text.slice(slash + 1);
   if (lengthText !== null && !/^\d{1,3}$/.test(lengthText)) return { error: 'prefix length is not a number' };
+  const fast = parseIpv4(addressText);
+  if (fast >= 0) return ipv4Cidr(fast, lengthText === null ? 32 : parseInt(lengthText, 10));
   const address = canonicalIp(addressText);
   if (address === null || addressText.startsWith('[')) return { error: 'not an IP address' };
   const v4 = ipv4ToInt(address);
-  if (v4 >= 0 && !addressText.includes(':')) {
-    const length = lengthText === null ? 32 : parseInt(lengthText, 10);
-    if (length > 32) return { error: 'IPv4 prefix length above 32' };
-    const size = 2 ** (32 - length);
-    if (v4 % size !== 0) return { error: `host bits set (did you mean ${intToIpv4(v4 - (v4 % size))}/${length}?)` };
-    return { cidr: { family: 4, first: v4, last: v4 + size - 1, length, text: `${address}/${length}` } };
-  }
+  if (v4 >= 0 && !addressText.includes(':')) return ipv4Cidr(v4, lengthText === null ? 32 : parseInt(lengthText, 10));
   const v6 = ipv6ToBigInt(addressText);
   const length = lengthText === null ? 128 : parseInt(lengthText, 10);
   if (length > 128) return { error: 'IPv6 prefix length above 128' };
@@ -147,6 +143,13 @@ export function analyzeCidr(input: string): { cidr: Cidr } | { error: string } {
   if ((v6 & hostMask) !== 0n) return { error: `host bits set (did you mean ${bigIntToIpv6(v6 & ~hostMask)}/${length}?)` };
   if (v6 >> 32n === 0xffffn && length >= 96) return analyzeCidr(`${address}/${length - 96}`);
   return { cidr: { family: 6, first: v6, last: v6 | hostMask, length, text: `${bigIntToIpv6(v6)}/${length}` } };
+}
+
+function ipv4Cidr(first: number, length: number): { cidr: Cidr } | { error: string } {
+  if (length > 32) return { error: 'IPv4 prefix length above 32' };
+  const size = 2 ** (32 - length);
+  if (first % size !== 0) return { error: `host bits set (did you mean ${intToIpv4(first - (first % size))}/${length}?)` };
+  return { cidr: { family: 4, first, last: first + size - 1, length, text: `${intToIpv4(first)}/${length}` } };
 }
 
 /** The CIDR block, or null when the text is not one (see analyzeCidr for the reason). */

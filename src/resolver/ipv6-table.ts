@@ -1,12 +1,12 @@
-import { groupCandidates, IntervalCollector, laminarSweep, type Candidates, type Line } from './laminar.js';
-import type { Match } from './types.js';
+import { chainCandidates, IntervalCollector, laminarSweep, type Candidates, type Line } from './laminar.js';
+import { bigIntToIpv6 } from '../domain/ip.js';
 
 export interface Ipv6Row {
   first: bigint;
   length: number;
   from: number;
   to: number;
-  match: Match;
+  payload: number;
 }
 
 const MAX = (1n << 128n) - 1n;
@@ -23,11 +23,22 @@ const line: Line<bigint> = {
 export class Ipv6Table {
   private constructor(
     private readonly words: Uint32Array,
-    private readonly owners: Int32Array,
-    private readonly parents: Int32Array,
-    private readonly candidates: Candidates,
-    readonly blockCount: number,
+    /** Per interval, the first candidate slot of its innermost block, or -1. */
+    private readonly slots: Int32Array,
+    private readonly windows: Float64Array,
+    private readonly next: Int32Array,
+    private readonly payloads: Int32Array,
+    private readonly slotBlock: Int32Array,
+    private readonly blocks: { first: bigint; length: number }[],
   ) {}
+
+  get slotCount(): number {
+    return this.payloads.length;
+  }
+
+  get blockCount(): number {
+    return this.blocks.length;
+  }
 
   static build(rows: Ipv6Row[]): Ipv6Table {
     const byKey = new Map<string, { first: bigint; length: number }>();
@@ -37,19 +48,6 @@ export class Ipv6Table {
     );
     const index = new Map<string, number>();
     blocks.forEach((b, i) => index.set(`${b.first}/${b.length}`, i));
-
-    const n = rows.length;
-    const blockOf = new Int32Array(n);
-    const from = new Float64Array(n);
-    const to = new Float64Array(n);
-    const matches = new Array<Match>(n);
-    for (let i = 0; i < n; i++) {
-      blockOf[i] = index.get(`${rows[i].first}/${rows[i].length}`)!;
-      from[i] = rows[i].from;
-      to[i] = rows[i].to;
-      matches[i] = rows[i].match;
-    }
-    const candidates = groupCandidates(blockOf, blocks.length, from, to, matches);
 
     const parents = new Int32Array(blocks.length);
     const collector = new IntervalCollector<bigint>();
@@ -61,18 +59,32 @@ export class Ipv6Table {
       parents,
       collector.push,
     );
+
+    const n = rows.length;
+    const blockOf = new Int32Array(n);
+    const from = new Float64Array(n);
+    const to = new Float64Array(n);
+    const payload = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      blockOf[i] = index.get(`${rows[i].first}/${rows[i].length}`)!;
+      from[i] = rows[i].from;
+      to[i] = rows[i].to;
+      payload[i] = rows[i].payload;
+    }
+    const c: Candidates = chainCandidates(blockOf, parents, from, to, payload);
     const words = new Uint32Array(collector.starts.length * 4);
     collector.starts.forEach((s, i) => {
       for (let w = 0; w < 4; w++) words[i * 4 + w] = Number((s >> BigInt(96 - 32 * w)) & 0xffffffffn);
     });
-    return new Ipv6Table(words, Int32Array.from(collector.owners), parents, candidates, blocks.length);
+    const slots = Int32Array.from(collector.owners, (owner) => (owner >= 0 ? c.firstSlot[owner] : -1));
+    return new Ipv6Table(words, slots, c.windows, c.next, c.payload, c.block, blocks);
   }
 
-  /** The assignment in force at `at` with the longest prefix covering the address given as four words. */
-  lookup(w0: number, w1: number, w2: number, w3: number, at: number): Match | null {
+  /** The slot in force at `at` with the longest prefix covering the address given as four words, or -1. */
+  lookup(w0: number, w1: number, w2: number, w3: number, at: number): number {
     const words = this.words;
     let lo = 0;
-    let hi = this.owners.length - 1;
+    let hi = this.slots.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
       const o = mid * 4;
@@ -85,12 +97,19 @@ export class Ipv6Table {
       if (le) lo = mid;
       else hi = mid - 1;
     }
-    const { offsets, from, to, matches } = this.candidates;
-    for (let b = this.owners[lo]; b >= 0; b = this.parents[b]) {
-      for (let s = offsets[b], end = offsets[b + 1]; s < end; s++) {
-        if (from[s] <= at && at < to[s]) return matches[s];
-      }
+    const windows = this.windows;
+    for (let s = this.slots[lo]; s >= 0; s = this.next[s]) {
+      if (windows[2 * s] <= at && at < windows[2 * s + 1]) return s;
     }
-    return null;
+    return -1;
+  }
+
+  payloadOf(slot: number): number {
+    return this.payloads[slot];
+  }
+
+  cidrOf(slot: number): string {
+    const b = this.blocks[this.slotBlock[slot]];
+    return `${bigIntToIpv6(b.first)}/${b.length}`;
   }
 }

@@ -1,45 +1,62 @@
-import type { Match } from './types.js';
-
 /**
- * The assignments of every CIDR block, in flat arrays: block b owns the slots
- * offsets[b] .. offsets[b+1]-1, latest `from` first, so the first slot valid at a moment is the
- * assignment in force then (ties keep the snapshot's order).
+ * The assignments of every CIDR block as one chain of slots per block, walked from the innermost
+ * block outward: a block's slots are contiguous, latest `from` first (ties keep the snapshot's
+ * order), and the slot after a block's last one is the first slot of its enclosing block. So a
+ * lookup is "first slot of the innermost block, then follow `next` until a window holds `at`",
+ * touching one window pair per step. Windows are interleaved (from, to) to share a cache line.
  */
 export interface Candidates {
-  offsets: Int32Array;
-  from: Float64Array;
-  to: Float64Array;
-  matches: Match[];
+  /** Per block, its first slot. */
+  firstSlot: Int32Array;
+  /** Per slot, from at 2s and to at 2s+1 (epoch ms, to = Infinity when open). */
+  windows: Float64Array;
+  /** Per slot, the slot to try next, or -1. */
+  next: Int32Array;
+  /** Per slot, the caller's payload of the assignment (e.g. its service number). */
+  payload: Int32Array;
+  /** Per slot, its block. */
+  block: Int32Array;
 }
 
-export function groupCandidates(
+export function chainCandidates(
   blockOf: Int32Array,
-  blockCount: number,
+  parents: Int32Array,
   from: Float64Array,
   to: Float64Array,
-  matches: Match[],
+  payload: Int32Array,
 ): Candidates {
   const n = blockOf.length;
-  const offsets = new Int32Array(blockCount + 1);
-  for (let i = 0; i < n; i++) offsets[blockOf[i] + 1]++;
-  for (let b = 0; b < blockCount; b++) offsets[b + 1] += offsets[b];
-  const fill = offsets.slice(0, blockCount);
-  const out: Candidates = { offsets, from: new Float64Array(n), to: new Float64Array(n), matches: new Array<Match>(n) };
+  const blockCount = parents.length;
+  const firstSlot = new Int32Array(blockCount + 1);
+  for (let i = 0; i < n; i++) firstSlot[blockOf[i] + 1]++;
+  for (let b = 0; b < blockCount; b++) firstSlot[b + 1] += firstSlot[b];
+  const fill = firstSlot.slice(0, blockCount);
+  const windows = new Float64Array(2 * n);
+  const slotPayload = new Int32Array(n);
+  const block = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     // Insertion by descending `from` within the block; blocks hold a handful of windows at most.
-    const start = offsets[blockOf[i]];
-    let slot = fill[blockOf[i]]++;
-    while (slot > start && out.from[slot - 1] < from[i]) {
-      out.from[slot] = out.from[slot - 1];
-      out.to[slot] = out.to[slot - 1];
-      out.matches[slot] = out.matches[slot - 1];
+    const b = blockOf[i];
+    const start = firstSlot[b];
+    let slot = fill[b]++;
+    while (slot > start && windows[2 * slot - 2] < from[i]) {
+      windows[2 * slot] = windows[2 * slot - 2];
+      windows[2 * slot + 1] = windows[2 * slot - 1];
+      slotPayload[slot] = slotPayload[slot - 1];
       slot--;
     }
-    out.from[slot] = from[i];
-    out.to[slot] = to[i];
-    out.matches[slot] = matches[i];
+    windows[2 * slot] = from[i];
+    windows[2 * slot + 1] = to[i];
+    slotPayload[slot] = payload[i];
+    block[fill[b] - 1] = b;
   }
-  return out;
+  const next = new Int32Array(n);
+  for (let b = 0; b < blockCount; b++) {
+    const end = firstSlot[b + 1];
+    for (let s = firstSlot[b]; s < end - 1; s++) next[s] = s + 1;
+    if (end > firstSlot[b]) next[end - 1] = parents[b] >= 0 ? firstSlot[parents[b]] : -1;
+  }
+  return { firstSlot: firstSlot.subarray(0, blockCount), windows, next, payload: slotPayload, block };
 }
 
 /** Positions on one address line: numbers for IPv4, bigints for IPv6. */

@@ -2,7 +2,7 @@ import type { NormalizedEvent } from '../domain/event.js';
 import { analyzeCidr, canonicalIp, ipv4ToInt, ipv6ToBigInt, parseIpv4 } from '../domain/ip.js';
 import { DomainTable, type DomainRow } from './domain-table.js';
 import { emailHost, normalizeDomain, urlHost } from './host.js';
-import { Ipv4Table, type Ipv4Row } from './ipv4-table.js';
+import { Ipv4Table, type Ipv4Columns } from './ipv4-table.js';
 import { Ipv6Table, type Ipv6Row } from './ipv6-table.js';
 import { InvalidSnapshotError, type InventorySnapshot, type Match } from './types.js';
 
@@ -15,46 +15,62 @@ const MAX_RECEIVED_IPS = 32;
 const WORD = 0xffffffffn;
 
 /**
- * Reported resource -> customer at the event's time, in memory. Immutable: build a new one from a
- * fresh snapshot when the inventory changes and swap the reference; lookups never allocate on the
- * IPv4 path and return shared, frozen Match objects.
+ * Reported resource -> customer at the event's time, in memory. Build a new one from a fresh
+ * snapshot when the inventory changes and swap the reference. The prefix tables hold numbers
+ * only; the frozen Match of an IP assignment is made the first time it answers and shared from
+ * then on, so a million prefixes cost typed arrays until they are asked about.
  */
 export class Resolver {
+  private readonly v4Matches: (Match | null)[];
+  private readonly v6Matches: (Match | null)[];
+
   private constructor(
     private readonly v4: Ipv4Table,
     private readonly v6: Ipv6Table,
     private readonly names: DomainTable,
+    private readonly services: { serviceIds: string[]; customerIds: string[] },
     private readonly counts: { ipAssignments: number; domainAssignments: number },
-  ) {}
+  ) {
+    // One pointer per slot until its Match is made. Filled by push: `new Array(n)` of this size
+    // would make a dictionary-mode array, slow to read on the hot path.
+    this.v4Matches = nulls(v4.slotCount);
+    this.v6Matches = nulls(v6.slotCount);
+  }
 
   /** Throws InvalidSnapshotError naming the record and field when the snapshot is not coherent. */
   static build(snapshot: InventorySnapshot): Resolver {
-    const customerOf = new Map<string, string>();
+    const serviceNumber = new Map<string, number>();
+    const services = { serviceIds: [] as string[], customerIds: [] as string[] };
     snapshot.services.forEach((s, i) => {
       if (typeof s.id !== 'string' || s.id === '') throw new InvalidSnapshotError('services', i, 'id', s.id, 'empty or not a string');
       if (typeof s.customerId !== 'string' || s.customerId === '') {
         throw new InvalidSnapshotError('services', i, 'customerId', s.customerId, 'empty or not a string');
       }
-      customerOf.set(s.id, s.customerId);
+      serviceNumber.set(s.id, services.serviceIds.length);
+      services.serviceIds.push(s.id);
+      services.customerIds.push(s.customerId);
     });
-    const customer = (list: 'ipAssignments' | 'domains', i: number, serviceId: string): string => {
-      const c = customerOf.get(serviceId);
-      if (c === undefined) throw new InvalidSnapshotError(list, i, 'serviceId', serviceId, 'no such service in the snapshot');
-      return c;
+    const service = (list: 'ipAssignments' | 'domains', i: number, serviceId: string): number => {
+      const n = serviceNumber.get(serviceId);
+      if (n === undefined) throw new InvalidSnapshotError(list, i, 'serviceId', serviceId, 'no such service in the snapshot');
+      return n;
     };
 
-    const v4: Ipv4Row[] = [];
+    const v4: Ipv4Columns = { first: [], length: [], from: [], to: [], payload: [] };
     const v6: Ipv6Row[] = [];
     snapshot.ipAssignments.forEach((a, i) => {
       const parsed = analyzeCidr(a.cidr);
       if ('error' in parsed) throw new InvalidSnapshotError('ipAssignments', i, 'cidr', a.cidr, parsed.error);
       const { cidr } = parsed;
       const { from, to } = validity('ipAssignments', i, a);
-      // Reuse the caller's string when it is already canonical: one copy of each CIDR in memory.
-      const matched = cidr.text === a.cidr ? a.cidr : cidr.text;
-      const match = freeze(customer('ipAssignments', i, a.serviceId), a.serviceId, 'ip', matched);
-      if (cidr.family === 4) v4.push({ first: cidr.first, length: cidr.length, from, to, match });
-      else v6.push({ first: cidr.first, length: cidr.length, from, to, match });
+      const payload = service('ipAssignments', i, a.serviceId);
+      if (cidr.family === 4) {
+        v4.first.push(cidr.first);
+        v4.length.push(cidr.length);
+        v4.from.push(from);
+        v4.to.push(to);
+        v4.payload.push(payload);
+      } else v6.push({ first: cidr.first, length: cidr.length, from, to, payload });
     });
 
     const domains: DomainRow[] = [];
@@ -62,11 +78,12 @@ export class Resolver {
       const name = normalizeDomain(d.name);
       if (name === null) throw new InvalidSnapshotError('domains', i, 'name', d.name, 'not a host name');
       const { from, to } = validity('domains', i, d);
-      domains.push({ name, from, to, match: freeze(customer('domains', i, d.serviceId), d.serviceId, 'domain', name) });
+      const n = service('domains', i, d.serviceId);
+      domains.push({ name, from, to, match: freeze(services.customerIds[n], services.serviceIds[n], 'domain', name) });
     });
 
-    return new Resolver(Ipv4Table.build(v4), Ipv6Table.build(v6), DomainTable.build(domains), {
-      ipAssignments: v4.length + v6.length,
+    return new Resolver(Ipv4Table.build(v4), Ipv6Table.build(v6), DomainTable.build(domains), services, {
+      ipAssignments: v4.first.length + v6.length,
       domainAssignments: domains.length,
     });
   }
@@ -84,19 +101,27 @@ export class Resolver {
   resolveIp(ip: string, at: number): Match | null {
     if (typeof ip !== 'string') return null;
     const n = parseIpv4(ip);
-    if (n >= 0) return this.v4.lookup(n, at);
+    if (n >= 0) return this.resolveIpv4(n, at);
     if (ip.length > 64) return null;
     const canonical = canonicalIp(ip);
     if (canonical === null) return null;
     const m = ipv4ToInt(canonical);
-    if (m >= 0) return this.v4.lookup(m, at);
+    if (m >= 0) return this.resolveIpv4(m, at);
     const v = ipv6ToBigInt(canonical);
-    return this.v6.lookup(Number(v >> 96n), Number((v >> 64n) & WORD), Number((v >> 32n) & WORD), Number(v & WORD), at);
+    const slot = this.v6.lookup(Number(v >> 96n), Number((v >> 64n) & WORD), Number((v >> 32n) & WORD), Number(v & WORD), at);
+    if (slot < 0) return null;
+    return this.v6Matches[slot] ?? (this.v6Matches[slot] = this.ipMatch(this.v6.payloadOf(slot), this.v6.cidrOf(slot)));
   }
 
-  /** IPv4 as an unsigned 32-bit integer: the allocation-free path for callers that already have one. */
+  /** IPv4 as an unsigned 32-bit integer: the path for callers that already have one. */
   resolveIpv4(address: number, at: number): Match | null {
-    return this.v4.lookup(address >>> 0, at);
+    const slot = this.v4.lookup(address >>> 0, at);
+    if (slot < 0) return null;
+    return this.v4Matches[slot] ?? (this.v4Matches[slot] = this.ipMatch(this.v4.payloadOf(slot), this.v4.cidrOf(slot)));
+  }
+
+  private ipMatch(service: number, cidr: string): Match {
+    return freeze(this.services.customerIds[service], this.services.serviceIds[service], 'ip', cidr);
   }
 
   /** Longest inventory suffix of the host valid at `at`; an address literal is resolved as an IP. */
@@ -143,6 +168,12 @@ export class Resolver {
     }
     return null;
   }
+}
+
+function nulls(n: number): null[] {
+  const a: null[] = [];
+  for (let i = 0; i < n; i++) a.push(null);
+  return a;
 }
 
 function freeze(customerId: string, serviceId: string, via: Match['via'], matched: string): Match {
