@@ -90,11 +90,13 @@ export function parseFreetext(mail: MailMessage, ctx: EventContext, options: Fre
 
   // Forwarded spam: the bottom-most public hop of the forwarded message's chain.
   const forwarded = mail.embedded[0]?.headers ?? mail.rfc822Headers[0] ?? inlineForwardedHeaders(raw) ?? (options.topLevelIsEvidence ? mail.headers : null);
-  const chain = forwarded ? receivedOrigin(forwarded, reporterDomain ? [reporterDomain] : []) : { origin: null, ips: [] };
+  // In a direct delivery the From domain is the sender's, not a reporter's own infrastructure.
+  const ownInfra = reporterDomain && forwarded !== mail.headers ? [reporterDomain] : [];
+  const chain = forwarded ? receivedOrigin(forwarded, ownInfra) : { origin: null, ips: [] };
   const isForwardedMail = !!forwarded && (chain.origin !== null || chain.ips.length > 0);
 
   let category: Category = guess && guess.score >= 3 ? guess.category : options.defaultCategory ?? (isForwardedMail ? 'spam' : 'unclassified');
-  let type = guess && guess.score >= 3 ? guess.type : isForwardedMail ? 'forwarded-spam' : 'unclassified';
+  let type = guess && guess.score >= 3 ? guess.type : isForwardedMail ? (forwarded === mail.headers ? 'direct-spam' : 'forwarded-spam') : 'unclassified';
   if (category === 'unclassified' && guess) { category = guess.category; type = guess.type; }
 
   const excerpt = (mail.text || mail.htmlText).slice(0, 2048);

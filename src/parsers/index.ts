@@ -104,8 +104,15 @@ async function parseMailReport(mail: MailMessage, hints: ParseHints, depth: numb
   // A broken attached document (e.g. invalid XARF JSON) does not make the mail unreadable: the
   // text still names the resources; the document's error travels in the evidence.
   const evidence = structuredErrors.length ? { structuredError: structuredErrors.join('; ').slice(0, 500) } : undefined;
-  return { format: 'freetext', events: parseFreetext(mail, ctx, { evidence }), error: null };
+  // Mail that says nothing to the desk at all (no request, no report words, nothing forwarded)
+  // is itself the unsolicited mail, e.g. spam sent straight to abuse@ or to a trap: its own
+  // Received chain names the sender.
+  const direct = !mail.embedded.length && !mail.rfc822Headers.length && !REPORT_WORDS.test(mail.subject + '\n' + (mail.text || mail.htmlText).slice(0, 20_000));
+  const options = direct ? { evidence, topLevelIsEvidence: true, defaultCategory: 'spam' as const } : { evidence };
+  return { format: direct ? 'direct-spam' : 'freetext', events: parseFreetext(mail, ctx, options), error: null };
 }
+
+const REPORT_WORDS = /abuse|report|complain|infring|violat|attack|spam|phish|malware|notice|notif|please|kindly|take\s*down|remove|suspend|investigat|incident|beschwerde|missbrauch|signal|segnala|denuncia|plainte/i;
 
 /** A forward that adds little of its own: the real report is the embedded message. */
 function isBareForward(mail: MailMessage): boolean {
