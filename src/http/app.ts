@@ -1,7 +1,8 @@
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AbuseDesk } from '../app.js';
+import { installAuth } from '../auth/auth.plugin.js';
 import { casesRoutes } from './api/cases.routes.js';
 import { metricsRegistry } from './metrics.js';
 
@@ -20,7 +21,8 @@ export interface HttpPlugin {
 export async function buildHttpApp(desk: AbuseDesk, plugins: HttpPlugin[] = []): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: desk.ctx.log.child({ component: 'http' }),
-    disableRequestLogging: true,
+    // One line per request would drown the pipeline's logs; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 25 * 1024 * 1024,
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
@@ -47,10 +49,13 @@ export async function buildHttpApp(desk: AbuseDesk, plugins: HttpPlugin[] = []):
 
   await app.register(
     async (api) => {
+      // Every /api/v1 route is protected by default (operators only); opt out with
+      // `config: { public: true }`, choose roles with `config: { roles: [...] }`. See src/auth/auth.plugin.ts.
+      await installAuth(api, desk);
       const typed = api.withTypeProvider<ZodTypeProvider>();
       await typed.register(casesRoutes(desk));
       for (const p of plugins.filter((x) => x.api)) await typed.register(p.plugin, { prefix: p.prefix ?? '' });
-      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      api.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },
   );
