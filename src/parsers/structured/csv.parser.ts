@@ -59,16 +59,50 @@ export function mapperFor(header: string[], hints: StructuredHints): RowMapper |
   return shadowserverMapper(header, hints) ?? genericTableMapper(header, hints);
 }
 
+/** Pipe tables (Clean-MX and other mailers) frame each row with `|`: drop the frame and rule lines. */
+function unframePipes(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .filter((l) => !/^\s*\|?[\s|:+=-]*$/.test(l) || !l.includes('-'))
+    .map((l) => l.replace(/^\s*\|/, '').replace(/\|\s*$/, ''))
+    .join('\n');
+}
+
+/**
+ * Where a table starts: the first line, or (for a mail body with a few lines of prose before a
+ * table) the first of the leading lines that reads as a header of a table we know.
+ */
+function locateTable(text: string, hints: StructuredHints): { body: string; header: string[]; delimiter: string; mapper: RowMapper; inline: boolean } | null {
+  const lines = text.split(/\r?\n/, 300);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (i > 0 && !/[,;\t|].*[,;\t|]/.test(line)) continue;
+    const delimiter = sniffDelimiter(line);
+    const candidate = delimiter === '|' ? line.trim().replace(/^\|/, '').replace(/\|$/, '') : line;
+    const head = readHeader(candidate);
+    if (!head) {
+      continue;
+    }
+    const header = delimiter === '|' ? head.header.map((h) => h.trim()) : head.header;
+    const mapper = mapperFor(header, hints);
+    if (!mapper) continue;
+    const rest = text.split(/\r?\n/).slice(i).join('\n');
+    return { body: delimiter === '|' ? unframePipes(rest) : rest, header, delimiter: delimiter === '|' ? '|' : head.delimiter, mapper, inline: i > 0 };
+  }
+  return null;
+}
+
 /** One-shot parse of a CSV report held in memory. Null when the header is not one we know. */
 export function parseCsvReport(text: string, hints: StructuredHints): ParseResult | null {
-  const head = readHeader(text);
-  if (!head) return null;
-  const mapper = mapperFor(head.header, hints);
-  if (!mapper) return null;
+  const table = locateTable(text, hints);
+  if (!table) return null;
+  const { mapper } = table;
   let records: string[][];
   try {
-    records = parseSync(text, { ...csvOptions(head.delimiter), from_line: 2 }) as string[][];
+    records = parseSync(table.body, { ...csvOptions(table.delimiter), from_line: 2, trim: table.delimiter === '|' }) as string[][];
   } catch (err) {
+    // A table found inside prose is only a guess: when it does not parse, it was not one.
+    if (table.inline) return null;
     return { format: mapper.format, events: [], error: csvErrorReason(err) };
   }
   if (records.length > MAX_CSV_ROWS_IN_MEMORY) {
@@ -76,6 +110,7 @@ export function parseCsvReport(text: string, hints: StructuredHints): ParseResul
   }
   const events: NormalizedEvent[] = [];
   for (const rec of records) mapper.map(rec, events);
+  if (table.inline && !events.length) return null;
   return { format: mapper.format, events, error: null };
 }
 

@@ -56,7 +56,10 @@ function capValue(value: unknown, depth: number): unknown {
   return String(value).slice(0, MAX_EVIDENCE_STRING);
 }
 
-const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i;
+const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2}|[A-Z]{3,4})?$/i;
+
+/** The zone abbreviations report tables actually use (Clean-MX writes CEST). */
+const ZONES: Record<string, string> = { CET: '+01:00', CEST: '+02:00', EET: '+02:00', EEST: '+03:00', WET: 'Z', WEST: '+01:00', BST: '+01:00', EST: '-05:00', EDT: '-04:00', CST: '-06:00', CDT: '-05:00', MST: '-07:00', MDT: '-06:00', PST: '-08:00', PDT: '-07:00', JST: '+09:00' };
 
 /**
  * A document's timestamp as ISO-8601 UTC, or null. Zone-less "YYYY-MM-DD hh:mm:ss" (Shadowserver,
@@ -74,8 +77,10 @@ export function toIsoUtc(text: unknown): string | null {
   if (!s) return null;
   const m = ISO_LIKE.exec(s);
   if (m) {
-    const zone = !m[8] || /^(Z|UTC|GMT)$/i.test(m[8]) ? 'Z' : m[8].length === 5 ? `${m[8].slice(0, 3)}:${m[8].slice(3)}` : m[8];
-    const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}${m[7] ? m[7].slice(0, 4) : ''}${zone}`;
+    const z = m[8]?.toUpperCase();
+    const zone = !z || /^(Z|UTC|GMT)$/.test(z) ? 'Z' : /^[A-Z]+$/.test(z) ? ZONES[z] : z.length === 5 ? `${z.slice(0, 3)}:${z.slice(3)}` : z;
+    if (!zone) return null;
+    const iso = `${m[1]}-${m[2]}-${m[3]}T${(m[4] ?? '00').padStart(2, '0')}:${m[5] ?? '00'}:${m[6] ?? '00'}${m[7] ? m[7].slice(0, 4) : ''}${zone}`;
     return plausible(new Date(iso));
   }
   if (/^\d{9,13}$/.test(s)) return toIsoUtc(Number(s));

@@ -147,11 +147,36 @@ describe('Shadowserver CSV', () => {
     expect(last).toMatchObject({ category: 'vulnerable-service', ip: '10.0.9.195', port: 53 });
   });
 
+  it('refuses to stream an absurd row, with a clear error', async () => {
+    const run = async () => {
+      for await (const _ of streamShadowserverCsv(Readable.from([enc('timestamp,ip,port,tag\n'), enc(`2024-01-01 00:00:00,192.0.2.1,1,"${'B'.repeat(300_000)}"\n`)]), {})) void _;
+    };
+    await expect(run()).rejects.toThrow(/record larger than the limit/);
+  });
+
   it('refuses to stream a table it does not know', async () => {
     const run = async () => {
       for await (const _ of streamShadowserverCsv(Readable.from([enc('a,b,c\n1,2,3\n')]), {})) void _;
     };
     await expect(run()).rejects.toThrow(/not a Shadowserver/);
+  });
+});
+
+describe('other tables', () => {
+  it('reads a pipe table after a few lines of prose in a mail body', async () => {
+    const body = `Hello abuse team,\n\nwe found malware on your network:\n\n|date |id |virusname |ip |domain |Url|\n|2015-09-14 07:49:54 CEST |81328588 |JS/iFrame.cqq |192.0.2.13 |victim.example |http://abc.victim.example/|\n\nRegards, the scanners`;
+    const r = await parse(body);
+    expect(r?.events).toHaveLength(1);
+    expect(r?.events[0]).toMatchObject({ category: 'compromised-host', ip: '192.0.2.13', url: 'http://abc.victim.example/', occurredAt: '2015-09-14T05:49:54.000Z' });
+  });
+
+  it('leaves prose with commas alone', async () => {
+    expect(await parse('Hi, we see, as usual, spam from your IP 192.0.2.1, please act.\nThanks, Bob')).toBeNull();
+  });
+
+  it('classifies a feed table by its report-type column', async () => {
+    const r = await parse('reliable_notifier,report_type,event_date,event_time,src_ip\nMicrosoft,"Hotmail FBL",2019-05-20,13:43:26,192.0.2.84\n');
+    expect(r?.events[0]).toMatchObject({ category: 'spam', ip: '192.0.2.84', occurredAt: '2019-05-20T13:43:26.000Z' });
   });
 });
 
