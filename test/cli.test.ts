@@ -70,7 +70,7 @@ it('serves /healthz on SQLite with nothing else set up', async () => {
     expect(await res.json()).toMatchObject({ status: 'ok', database: 'sqlite' });
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/abusedesk_stage_duration_seconds/);
-    const openapi = await (await fetch(`${url}/api/v1/openapi.json`)).json();
+    const openapi = (await (await fetch(`${url}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(openapi.paths)).toContain('/api/v1/cases/{id}');
   } finally {
     child.kill('SIGTERM');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalIp, ipv4ToInt, ipv6ToBigInt } from './ip.js';
+import { analyzeCidr } from './ip.js';
 
 /**
  * The inventory file (`abusedesk inventory import FILE.json`): customers, their services, and
@@ -52,33 +52,6 @@ export type InventoryDocument = z.infer<typeof inventorySchema>;
 
 export class InventoryError extends Error {}
 
-/** A CIDR in canonical form with its family, or an explanation of what is wrong with it. */
-export function parseCidr(text: string): { cidr: string; family: 4 | 6 } | { error: string } {
-  const [addr, lenText, extra] = text.trim().split('/');
-  if (extra !== undefined) return { error: 'is not a CIDR' };
-  const ip = canonicalIp(addr ?? '');
-  if (!ip) return { error: 'has no valid address' };
-  const family = ip.includes(':') ? 6 : 4;
-  const max = family === 4 ? 32 : 128;
-  const len = lenText === undefined ? max : /^\d+$/.test(lenText) ? Number(lenText) : NaN;
-  if (!(len >= 0 && len <= max)) return { error: `has a prefix length outside 0..${max}` };
-  if (family === 4) {
-    const n = ipv4ToInt(ip);
-    const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-    if ((n & ~mask) >>> 0 !== 0) return { error: `has host bits set (did you mean the network ${netv4(n & mask)}/${len}?)` };
-  } else {
-    const v = ipv6ToBigInt(ip);
-    const hostMask = (1n << BigInt(128 - len)) - 1n;
-    if ((v & hostMask) !== 0n) return { error: 'has host bits set' };
-  }
-  return { cidr: `${ip}/${len}`, family };
-}
-
-function netv4(n: number): string {
-  n >>>= 0;
-  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-}
-
 function where(list: string, index: number, record: unknown, field?: string): string {
   const r = record as Record<string, unknown> | undefined;
   const key = r && typeof r === 'object' ? (r.id ?? r.cidr ?? r.name) : undefined;
@@ -114,9 +87,9 @@ export function validateInventory(input: unknown, known: { customers: Set<string
     seen.add(`s:${s.id}`);
   });
   doc.ipAssignments.forEach((a, i) => {
-    const c = parseCidr(a.cidr);
-    if ('error' in c) errors.push(`${where('ipAssignments', i, a, 'cidr')}: "${a.cidr}" ${c.error}`);
-    else a.cidr = c.cidr;
+    const c = analyzeCidr(a.cidr);
+    if ('error' in c) errors.push(`${where('ipAssignments', i, a, 'cidr')}: "${a.cidr}": ${c.error}`);
+    else a.cidr = c.cidr.text;
     if (!services.has(a.service)) errors.push(`${where('ipAssignments', i, a, 'service')}: no service "${a.service}"`);
     if (a.to && Date.parse(a.to) <= Date.parse(a.from)) errors.push(`${where('ipAssignments', i, a, 'to')}: must be after from`);
   });
