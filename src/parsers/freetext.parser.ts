@@ -32,8 +32,9 @@ const LABEL_FIELD = /(?:"(?:ReportType|ReportSubType|report_type|Category|catego
 /** The category from labels the sender put in the text, when they name one clearly. */
 function labelledCategory(text: string) {
   for (const m of text.slice(0, 100_000).matchAll(LABEL_FIELD)) {
+    // A label is the sender's explicit statement: any rule it matches decides.
     const c = classifyLabel((m[1] ?? m[2]).trim());
-    if (c && c.score >= 4) return c;
+    if (c) return { ...c, score: Math.max(c.score, 10) };
   }
   return null;
 }

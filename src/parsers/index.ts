@@ -37,7 +37,7 @@ export async function parseReport(bytes: Uint8Array, hints: ParseHints = {}): Pr
     if (!mailLike) {
       const structured = await parseStructured(bytes, { filename: hints.filename, receivedAt: hints.receivedAt });
       if (structured) return structured;
-      return parseLooseText(bytes, hints);
+      return await parseLooseText(bytes, hints);
     }
     let mail: MailMessage;
     try {
@@ -99,7 +99,9 @@ async function parseMailReport(mail: MailMessage, hints: ParseHints, depth: numb
   // A forward whose only content is the original report: parse the embedded mail as the report.
   if (depth < MAX_FORWARD_DEPTH && mail.embedded.length === 1 && isBareForward(mail)) {
     const inner = await parseMailReport(mail.embedded[0], hints, depth + 1);
-    if (inner.events.length || inner.notActionable) return inner;
+    // Only a recognized format inside wins; a forwarded spam or complaint is read below with
+    // the forwarder as reporter (the free-text reader includes the embedded text).
+    if ((inner.events.length && inner.format !== 'freetext' && inner.format !== 'direct-spam') || inner.notActionable) return inner;
   }
   // A broken attached document (e.g. invalid XARF JSON) does not make the mail unreadable: the
   // text still names the resources; the document's error travels in the evidence.
@@ -107,7 +109,11 @@ async function parseMailReport(mail: MailMessage, hints: ParseHints, depth: numb
   // Mail that says nothing to the desk at all (no request, no report words, nothing forwarded)
   // is itself the unsolicited mail, e.g. spam sent straight to abuse@ or to a trap: its own
   // Received chain names the sender.
-  const direct = !mail.embedded.length && !mail.rfc822Headers.length && !REPORT_WORDS.test(mail.subject + '\n' + (mail.text || mail.htmlText).slice(0, 20_000));
+  const direct =
+    !mail.embedded.length &&
+    !mail.rfc822Headers.length &&
+    !mail.attachments.some((a) => /json|xml|csv|yaml|feedback-report/.test(a.contentType)) &&
+    !REPORT_WORDS.test(mail.subject + '\n' + (mail.text || mail.htmlText).slice(0, 20_000));
   const options = direct ? { evidence, topLevelIsEvidence: true, defaultCategory: 'spam' as const } : { evidence };
   return { format: direct ? 'direct-spam' : 'freetext', events: parseFreetext(mail, ctx, options), error: null };
 }
@@ -120,28 +126,15 @@ function isBareForward(mail: MailMessage): boolean {
   return own.length < 600;
 }
 
-/** A file that is neither mail nor a structured document: read it as a human complaint. */
-function parseLooseText(bytes: Uint8Array, hints: ParseHints): ParseResult {
+/** A file that is neither mail nor a structured document: read it as a body without headers. */
+async function parseLooseText(bytes: Uint8Array, hints: ParseHints): Promise<ParseResult> {
   const sample = bytes.subarray(0, 4096);
   let control = 0;
-  for (const b of sample) if (b === 0 || (b < 9 && b !== 0)) control++;
+  for (const b of sample) if (b < 9 || (b > 13 && b < 32 && b !== 27)) control++;
   if (control > 0) return fail('unknown', 'unrecognized binary content: neither mail nor a known report format');
-  const text = decodeCharset(bytes, 'utf-8');
-  const mail: MailMessage = {
-    headers: parseMail(new Uint8Array(0)).headers,
-    subject: '',
-    from: null,
-    fromName: null,
-    date: null,
-    messageId: null,
-    contentType: 'text/plain',
-    text,
-    html: '',
-    htmlText: '',
-    attachments: [],
-    embedded: [],
-    rfc822Headers: [],
-  };
-  const ctx: EventContext = { reporter: null, fallbackTime: hints.receivedAt ?? null, subject: '' };
-  return { format: 'text', events: parseFreetext(mail, ctx), error: null };
+  // A header-less text is a mail with an empty header section: the same readers apply
+  // (a bare X-ARF report.txt, a pasted SpamCop report, a complaint saved as .txt).
+  const mail = parseMail(Buffer.concat([Buffer.from('Content-Type: text/plain; charset=utf-8\r\n\r\n'), bytes]));
+  const r = await parseMailReport(mail, hints, 0);
+  return r.format === 'freetext' || r.format === 'direct-spam' ? { ...r, format: 'text' } : r;
 }

@@ -16,6 +16,12 @@ export function deliveryStatusReason(mail: MailMessage): string | null {
   if (mail.attachments.some((a) => a.contentType === 'message/delivery-status' || a.contentType === 'message/disposition-notification')) {
     return 'delivery status notification (bounce)';
   }
+  // Plain-text bounces of the common MTAs (qmail, Exim, Exchange, Postfix without a DSN part).
+  const body = (mail.text || mail.htmlText).slice(0, 4000);
+  if (/^(undeliver(able|ed)|delivery (status notification|failure|has failed)|returned mail|mail delivery failed|failure notice|non-?delivery report)\b/i.test(mail.subject.replace(/^(re|fw|fwd|aw|wg):\s*/i, '')) &&
+      /(could not be delivered|delivery (has )?failed|permanent (error|failure)|user unknown|mailbox (unavailable|not found|full)|address rejected|this is the qmail-send program|created automatically by mail delivery software|undeliverable)/i.test(body)) {
+    return 'delivery failure notice (bounce)';
+  }
   const from = mail.from ?? '';
   if (/^(mailer-daemon|postmaster)@/i.test(from) && /undeliver|delivery (status|failure|has failed)|returned mail|failure notice|could not be delivered/i.test(mail.subject)) {
     return 'delivery failure notice (bounce)';
@@ -23,7 +29,7 @@ export function deliveryStatusReason(mail: MailMessage): string | null {
   return null;
 }
 
-const AUTO_REPLY_SUBJECT = /^\s*(auto(matic)?[\s-]*(reply|response|antwort)|autoreply|out of (the )?office|abwesenheit|automatische antwort|réponse automatique|risposta automatica|respuesta automática|i am (currently )?out of|on vacation|vacation reply)\b/i;
+const AUTO_REPLY_SUBJECT = /^\s*\[?(auto(matic)?[\s-]*(reply|response|antwort)|autoreply|autosvar|abwesenheitsnotiz|automatisch antwoord|afwezig|out of (the )?office|abwesenheit|automatische antwort|réponse automatique|risposta automatica|respuesta automática|i am (currently )?out of|on vacation|vacation reply)\b/i;
 const AUTO_REPLY_BODY = /(this is an automated (response|reply|message)|automatic(ally generated)? (reply|response)|we have received your (e-?mail|message|report)|your (request|ticket|message) has been (received|created|logged)|thank you for (contacting|writing|your (e-?mail|message|report)))/i;
 const TICKET_STATUS = /(changing the status of your ticket|ticket (#\s*)?[\w-]*\s*(has been|was|is now|will now be) (closed|resolved|manually checked|merged)|status:\s*(closed|resolved)\b|this ticket (has been closed|will now be)|we have not received (the )?(requested information|a response|any response|a reply)|as we have not received requested information)/i;
 const OPT_OUT = /^(unsubscribe|opt[\s-]?out|remove me|abmelden)\b/i;
