@@ -85,16 +85,23 @@ try {
   const t0 = performance.now();
   const rows = await generate(file);
   console.log(`generated ${rows} scan_ntp rows, ${mb(statSync(file).size)} in ${((performance.now() - t0) / 1000).toFixed(1)} s${BIG ? ' (ABUSEDESK_BENCH_BIG)' : ''}`);
-  let baseline = 0;
+  // Two rounds on the small file (the first warms the JIT; the best is shown), one on the big file.
+  const rounds = BIG ? 1 : 2;
+  const best = new Map<string, number>();
+  for (let round = 0; round < rounds; round++) {
+    for (const stage of STAGES) {
+      (globalThis as { gc?: () => void }).gc?.();
+      const start = performance.now();
+      const n = await stage.run(file);
+      const rate = n / ((performance.now() - start) / 1000);
+      if (n !== rows) throw new Error(`${stage.name} saw ${n} rows, expected ${rows}`);
+      best.set(stage.name, Math.max(best.get(stage.name) ?? 0, rate));
+    }
+  }
+  const baseline = best.get(STAGES[0].name)!;
   for (const stage of STAGES) {
-    (globalThis as { gc?: () => void }).gc?.();
-    const start = performance.now();
-    const n = await stage.run(file);
-    const secs = (performance.now() - start) / 1000;
-    const rate = n / secs;
-    if (!baseline) baseline = rate;
-    console.log(`${stage.name.padEnd(36)} ${n} rows  ${Math.round(rate).toLocaleString('en')} rows/s  ratio ${(rate / baseline).toFixed(2)}  peak RSS so far ${mb(peakRss())}`);
-    if (n !== rows) throw new Error(`${stage.name} saw ${n} rows, expected ${rows}`);
+    const rate = best.get(stage.name)!;
+    console.log(`${stage.name.padEnd(36)} ${rows} rows  ${Math.round(rate).toLocaleString('en')} rows/s  ratio ${(rate / baseline).toFixed(2)}`);
   }
   console.log(`peak RSS ${mb(peakRss())} (limit for a 1 GB file: 300 MB)`);
 } finally {

@@ -1,6 +1,7 @@
 import type { Category } from '../../domain/categories.js';
 import type { NormalizedEvent } from '../../domain/event.js';
-import { makeEvent, type StructuredHints } from './event.util.js';
+import { canonicalIp } from '../../domain/ip.js';
+import { makeEvent, normalizeDomain, toIsoUtc, type StructuredHints } from './event.util.js';
 import { categoryOfType, typeFromFilename } from './shadowserver.types.js';
 
 /** Turns the records of one CSV table into events, once the header row told us what it is. */
@@ -67,7 +68,9 @@ export function inferShadowserverType(cols: ReadonlySet<string>): string | null 
 
 /** Columns that describe the network around the address, not the finding: left out of evidence. */
 const NOISE = new Set(['asn', 'geo', 'region', 'city', 'naics', 'sic', 'sector', 'src_asn', 'src_geo', 'src_region', 'src_city', 'src_naics', 'src_sector', 'dst_asn', 'dst_geo', 'dst_region', 'dst_city', 'dst_naics', 'dst_sector', 'http_referer_asn', 'http_referer_geo', 'http_referer_region', 'http_referer_city', 'http_referer_naics', 'http_referer_sector', 'country', 'state', 'as name', 'as description']);
-const MAX_EVIDENCE_FIELDS = 24;
+const MAX_EVIDENCE_FIELDS = 16;
+/** Already in the event itself. */
+const IN_EVENT = new Set(['timestamp', 'ip', 'port', 'hostname', 'src_ip', 'src_port', 'src_hostname']);
 const MAX_FIELD = 200;
 
 const URL_TYPES = new Set(['malware_url', 'phish_url', 'spam_url', 'sandbox_url', 'botnet_url', 'compromised_website', 'compromised_website6', 'scan_exchange', 'scan6_exchange']);
@@ -109,9 +112,12 @@ export function shadowserverMapper(header: string[], hints: StructuredHints): Ro
   const iStatus = reportType === 'special' ? idx('status') : -1;
   const evidenceCols: number[] = [];
   cols.forEach((c, i) => {
-    if (!NOISE.has(c) && evidenceCols.length < MAX_EVIDENCE_FIELDS) evidenceCols.push(i);
+    if (!NOISE.has(c) && !IN_EVENT.has(c) && evidenceCols.length < MAX_EVIDENCE_FIELDS) evidenceCols.push(i);
   });
   const label = (reportType === 'scan' ? 'scan' : reportType).replace(/-/g, '_');
+  const fallbackTime = toIsoUtc(hints.receivedAt) ?? '';
+  let lastTimeText: string | null = null;
+  let lastTimeIso: string | null = null;
 
   return {
     format: 'shadowserver-csv',
@@ -149,22 +155,56 @@ export function shadowserverMapper(header: string[], hints: StructuredHints): Ro
       }
       if (cidr) evidence.cidr = cidr;
       const time = iTime >= 0 ? rec[iTime] : iDate >= 0 ? `${rec[iDate] ?? ''} ${iClock >= 0 ? rec[iClock] ?? '' : ''}`.trim() : null;
-      out.push(makeEvent(
-        {
-          category,
-          type: tag && label === 'scan' ? `scan_${tag.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 40)}` : label,
-          ip: ipText || null,
-          port: iPort >= 0 ? rec[iPort] : null,
-          url,
-          domain,
-          email,
-          occurredAt: time,
-          reporter: 'Shadowserver',
-          evidence,
-        },
-        hints,
-        true,
-      ));
+      const type = tag && label === 'scan' ? `scan_${tag.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 40)}` : label;
+      if (url || email) {
+        out.push(makeEvent({ category, type, ip: ipText || null, port: iPort >= 0 ? rec[iPort] : null, url, domain, email, occurredAt: time, reporter: 'Shadowserver', evidence }, hints, true));
+        return;
+      }
+      // The common row (an address, its port, its reverse name) is built directly: this loop runs
+      // millions of times for one big report.
+      let occurredAt = fallbackTime;
+      if (time) {
+        if (time !== lastTimeText) {
+          lastTimeText = time;
+          lastTimeIso = toIsoUtc(time);
+        }
+        if (lastTimeIso) occurredAt = lastTimeIso;
+      }
+      const portText = iPort >= 0 ? rec[iPort] : '';
+      const port = portText && portText.length <= 5 ? Number(portText) : NaN;
+      out.push({
+        category,
+        type,
+        ip: ipText ? fastIpv4(ipText) ?? canonicalIp(ipText) : null,
+        port: Number.isInteger(port) && port >= 0 && port <= 65535 ? port : null,
+        url: null,
+        domain: domain ? normalizeDomain(domain) : null,
+        email: null,
+        occurredAt,
+        reporter: 'Shadowserver',
+        evidence,
+      });
     },
   };
+}
+
+/** A canonical dotted quad as it is (no leading zeros, each part <= 255), else null: the fast path of canonicalIp. */
+function fastIpv4(s: string): string | null {
+  let parts = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || value > 255) return null;
+      parts++;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && value === 0) return null;
+      value = value * 10 + (c - 48);
+      if (++digits > 3) return null;
+    } else return null;
+  }
+  return parts === 3 && digits > 0 && value <= 255 ? s : null;
 }
