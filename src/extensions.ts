@@ -1,5 +1,6 @@
 import type { AbuseDesk } from './app.js';
 import type { HttpPlugin } from './http/app.js';
+import { webPlugin } from './http/web.plugin.js';
 import type { Component } from './serve.js';
 
 /**
@@ -7,5 +8,5 @@ import type { Component } from './serve.js';
  * polls adds its component or HTTP plugin here.
  */
 export async function extensions(_desk: AbuseDesk): Promise<{ components: Component[]; plugins: HttpPlugin[] }> {
-  return { components: [], plugins: [] };
+  return { components: [], plugins: [webPlugin()] };
 }

@@ -1,0 +1,381 @@
+/**
+ * The typed client of /api/v1 that the console and the portal share. Every path lives in this
+ * file, so a route the server names differently is one edit here. A route the server does not
+ * have (Fastify's own "Route ... not found") becomes an `unavailable` error, which the screens
+ * show as "not available on this server" rather than as a failure of the data.
+ */
+
+export type Role = 'analyst' | 'supervisor' | 'admin' | 'customer';
+
+export interface User {
+  id: number | string;
+  email: string;
+  role: Role;
+  customerId?: string | null;
+  name?: string | null;
+  locale?: string | null;
+}
+
+export interface Session {
+  user: User;
+  csrfToken?: string | null;
+}
+
+export interface CaseSummary {
+  id: number;
+  customer: string;
+  customerName?: string | null;
+  category: string;
+  resource: string;
+  status: string;
+  eventCount: number;
+  firstSeen: string;
+  lastSeen: string;
+  openedAt?: string;
+  dueAt?: string | null;
+  nextStep?: string | null;
+}
+
+export interface CaseEvent {
+  id: number;
+  reportId: number;
+  category: string;
+  type: string;
+  ip: string | null;
+  port: number | null;
+  url: string | null;
+  domain: string | null;
+  email: string | null;
+  occurredAt: string;
+  reporter: string | null;
+  evidence: Record<string, unknown>;
+  status: string;
+  customer: string | null;
+  service: string | null;
+  caseId: number | null;
+  resource: string | null;
+  matched: string | null;
+}
+
+export interface CaseAction {
+  id: number;
+  caseId?: number;
+  kind: string;
+  status: string;
+  scope: string | null;
+  step?: number;
+  dueAt: string | null;
+  approval?: string | null;
+  approvedBy: string | null;
+  approvedAt?: string | null;
+  reason?: string | null;
+  attempts?: number;
+  lastError?: string | null;
+  params?: Record<string, unknown>;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface CaseMessage {
+  id: number | string;
+  direction: 'in' | 'out';
+  from?: string | null;
+  to?: string | null;
+  subject?: string | null;
+  body: string;
+  at: string;
+}
+
+export interface CaseNote {
+  id: number | string;
+  author: string;
+  text: string;
+  at: string;
+}
+
+export interface Service {
+  id: string;
+  kind: string;
+  label: string;
+}
+
+export interface Customer {
+  id: string;
+  name: string;
+  contacts: string[];
+  plan: string;
+  status: string;
+  locale: string;
+  services?: Service[];
+  ipAssignments?: { cidr: string; service: string; from: string; to: string | null }[];
+  domains?: { name: string; service: string; from: string; to: string | null }[];
+}
+
+export interface CaseDetail extends CaseSummary {
+  policyVersion: string | null;
+  openedAt: string;
+  closedAt: string | null;
+  updatedAt: string;
+  events: CaseEvent[];
+  actions: CaseAction[];
+  messages?: CaseMessage[];
+  notes?: CaseNote[];
+  customerDetail?: Customer | null;
+  clause?: { title: string; text: string } | null;
+}
+
+export interface ReportSummary {
+  id: number;
+  messageId: string | null;
+  channel: string;
+  receivedAt: string;
+  status: string;
+  error: string | null;
+  format: string | null;
+  reporter: string | null;
+  subject: string | null;
+  filename: string | null;
+  sha256: string;
+  size: number;
+  eventCount: number;
+  meta: Record<string, unknown>;
+}
+
+export interface ReportDetail extends ReportSummary {
+  events?: CaseEvent[];
+  headers?: { name: string; value: string }[];
+  body?: string;
+  attachments?: { filename: string | null; contentType: string; size: number; sha256?: string }[];
+  authentication?: { spf?: string | null; dkim?: string | null; dmarc?: string | null };
+}
+
+export interface QueueCount {
+  name: string;
+  count: number;
+}
+
+export interface QueueItem {
+  kind: 'case' | 'report' | 'event' | 'action';
+  id: number;
+  caseId?: number | null;
+  title: string;
+  customer?: string | null;
+  category?: string | null;
+  status: string;
+  at: string;
+  detail?: string | null;
+}
+
+export interface SearchQuery {
+  q?: string;
+  ip?: string;
+  domain?: string;
+  customer?: string;
+  reporter?: string;
+  category?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+export interface Dashboard {
+  reportsPerDay: { day: string; category: string; count: number }[];
+  casesPerDay: { day: string; opened: number; closed: number }[];
+  timeToFirstAction: { p50: number | null; p90: number | null; p99: number | null; count?: number };
+  topCustomers: { customer: string; name?: string | null; events: number }[];
+  topReporters: { reporter: string; reports: number }[];
+  stageLatency: { stage: string; p50: number | null; p95: number | null; p99: number | null; count?: number }[];
+}
+
+export interface Consent {
+  id: number | string;
+  customer: string;
+  category: string;
+  resource: string | null;
+  note: string | null;
+  validFrom: string;
+  validTo: string | null;
+}
+
+export interface PolicyRule {
+  category: string;
+  steps: { kind: string; scope?: string | null; after?: string | null; approval?: string | null; deadline?: string | null }[];
+}
+
+export interface Policy {
+  version: string;
+  effectiveFrom?: string | null;
+  rules: PolicyRule[];
+}
+
+/** What a customer sees of a case: no reporter identities, evidence already redacted by the server. */
+export interface PortalCase {
+  id: number;
+  category: string;
+  resource: string;
+  status: string;
+  openedAt: string;
+  lastSeen: string;
+  eventCount: number;
+  dueAt?: string | null;
+  nextStep?: string | null;
+  awaiting?: 'customer' | 'provider' | null;
+  options?: string[] | null;
+  choice?: string | null;
+}
+
+export interface PortalCaseDetail extends PortalCase {
+  events: { id: number; type: string; occurredAt: string; resource: string | null; evidence: Record<string, unknown> }[];
+  messages: CaseMessage[];
+  actions?: { kind: string; status: string; dueAt: string | null }[];
+}
+
+export interface InvoiceLine {
+  id: number | string;
+  caseId: number | null;
+  description: string;
+  amount: number;
+  currency: string;
+  at: string;
+  status?: string;
+}
+
+export interface AupDocument {
+  version: string;
+  inForceSince: string;
+  text: string;
+  changes: { version: string; date: string; summary: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+  /** The server has no such route (an older or partial server), as opposed to "no such case". */
+  get unavailable(): boolean {
+    return this.code === 'unavailable';
+  }
+}
+
+let csrfToken: string | null = null;
+
+/** CSRF token from the session answer; sent with every state-changing request. */
+export function setCsrfToken(token: string | null | undefined): void {
+  csrfToken = token ?? null;
+}
+
+function readCookie(name: string): string | null {
+  for (const part of document.cookie.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') {
+    const token = csrfToken ?? readCookie('csrf-token') ?? readCookie('XSRF-TOKEN');
+    if (token) headers['x-csrf-token'] = token;
+  }
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', 'The server cannot be reached.');
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const d = (data ?? {}) as { error?: string; code?: string; message?: string };
+    const message = d.message ?? res.statusText;
+    // Fastify's own answer for a path no route matches: the feature is not on this server.
+    if (res.status === 404 && /^Route \w+:.* not found$/.test(message)) throw new ApiError(404, 'unavailable', 'Not available on this server yet.');
+    throw new ApiError(res.status, d.code ?? d.error ?? String(res.status), message);
+  }
+  return data as T;
+}
+
+const qs = (params: Record<string, string | number | undefined | null>) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
+  const out = s.toString();
+  return out ? `?${out}` : '';
+};
+
+const id = (v: string | number) => encodeURIComponent(String(v));
+
+async function signedIn(p: Promise<Session>): Promise<Session> {
+  const s = await p;
+  setCsrfToken(s.csrfToken);
+  return s;
+}
+
+export const api = {
+  session: {
+    get: () => signedIn(request<Session>('GET', '/session')),
+    signIn: (email: string, password: string, totp?: string) => signedIn(request<Session>('POST', '/session', { email, password, ...(totp ? { totp } : {}) })),
+    signOut: () => request<void>('DELETE', '/session'),
+    requestLink: (email: string) => request<unknown>('POST', '/session/link', { email }),
+    redeemLink: (token: string) => signedIn(request<Session>('POST', '/session/link/redeem', { token })),
+  },
+  queues: {
+    counts: () => request<QueueCount[]>('GET', '/queues'),
+    items: (name: string, limit = 200) => request<QueueItem[]>('GET', `/queues/${id(name)}${qs({ limit })}`),
+  },
+  cases: {
+    list: (q: { status?: string; customer?: string; category?: string; limit?: number } = {}) => request<CaseSummary[]>('GET', `/cases${qs(q)}`),
+    get: (caseId: number) => request<CaseDetail>('GET', `/cases/${caseId}`),
+    approve: (caseId: number, actionId: number) => request<CaseAction>('POST', `/cases/${caseId}/actions/${actionId}/approve`, {}),
+    cancel: (caseId: number, actionId: number, reason: string) => request<CaseAction>('POST', `/cases/${caseId}/actions/${actionId}/cancel`, { reason }),
+    propose: (caseId: number, step: { kind: string; scope?: string | null; dueAt?: string | null; reason?: string }) => request<CaseAction>('POST', `/cases/${caseId}/actions`, step),
+    note: (caseId: number, text: string) => request<CaseNote>('POST', `/cases/${caseId}/notes`, { text }),
+    reply: (caseId: number, body: string) => request<CaseMessage>('POST', `/cases/${caseId}/messages`, { body }),
+    bulk: (ids: number[], op: string, args: Record<string, unknown> = {}) => request<{ done: number; failed?: { id: number; error: string }[] }>('POST', '/cases/bulk', { ids, op, ...args }),
+  },
+  reports: {
+    list: (status?: string) => request<ReportSummary[]>('GET', `/reports${qs({ status })}`),
+    get: (reportId: number) => request<ReportDetail>('GET', `/reports/${reportId}`),
+    raw: async (reportId: number): Promise<string> => {
+      const res = await fetch(`/api/v1/reports/${reportId}/raw`, { credentials: 'same-origin' });
+      if (res.status === 404) throw new ApiError(404, 'unavailable', 'Not available on this server yet.');
+      if (!res.ok) throw new ApiError(res.status, String(res.status), res.statusText);
+      return res.text();
+    },
+    reparse: (reportId: number) => request<unknown>('POST', `/reports/${reportId}/reparse`, {}),
+  },
+  search: (q: SearchQuery) => request<CaseSummary[]>('GET', `/search${qs({ ...q })}`),
+  dashboard: (days = 30) => request<Dashboard>('GET', `/dashboard${qs({ days })}`),
+  inventory: {
+    customers: (q?: string) => request<Customer[]>('GET', `/customers${qs({ q })}`),
+    customer: (customerId: string) => request<Customer>('GET', `/customers/${id(customerId)}`),
+  },
+  consents: {
+    list: () => request<Consent[]>('GET', '/consents'),
+    add: (c: Omit<Consent, 'id'>) => request<Consent>('POST', '/consents', c),
+    revoke: (consentId: number | string) => request<unknown>('DELETE', `/consents/${id(consentId)}`),
+  },
+  policy: {
+    get: () => request<Policy>('GET', '/policy'),
+  },
+  portal: {
+    cases: () => request<PortalCase[]>('GET', '/portal/cases'),
+    case: (caseId: number) => request<PortalCaseDetail>('GET', `/portal/cases/${caseId}`),
+    reply: (caseId: number, body: string) => request<CaseMessage>('POST', `/portal/cases/${caseId}/messages`, { body }),
+    resolved: (caseId: number, note: string) => request<unknown>('POST', `/portal/cases/${caseId}/resolved`, { note }),
+    choose: (caseId: number, option: string) => request<unknown>('POST', `/portal/cases/${caseId}/choice`, { option }),
+    invoices: () => request<InvoiceLine[]>('GET', '/portal/invoices'),
+    aup: () => request<AupDocument>('GET', '/portal/aup'),
+  },
+};

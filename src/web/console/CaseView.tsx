@@ -1,0 +1,221 @@
+import { useState } from 'react';
+import { api, ApiError, type CaseDetail, type Customer, type Session } from '../api';
+import { fmtAgo, fmtTime } from '../shared/format';
+import { useAsync } from '../shared/hooks';
+import { CLAUSES } from '../shared/policy';
+import { Link } from '../shared/router';
+import { Category, Loading, Pill, Problem } from '../shared/ui';
+import { NextSteps } from './NextSteps';
+import { ReportViewer } from './ReportViewer';
+
+interface Entry {
+  key: string;
+  at: string;
+  kind: 'event' | 'action' | 'message' | 'note';
+  title: string;
+  body?: string | null;
+  meta?: string | null;
+  status?: string;
+  reportId?: number;
+}
+
+function timeline(c: CaseDetail): Entry[] {
+  const out: Entry[] = [];
+  for (const e of c.events)
+    out.push({
+      key: `e${e.id}`,
+      at: e.occurredAt,
+      kind: 'event',
+      title: `${e.type}${e.ip ? ` from ${e.ip}${e.port ? `:${e.port}` : ''}` : ''}${e.url ? ` at ${e.url}` : e.domain && !e.ip ? ` on ${e.domain}` : ''}`,
+      meta: `report ${e.reportId}${e.reporter ? ` · ${e.reporter}` : ''}`,
+      reportId: e.reportId,
+    });
+  for (const a of c.actions)
+    out.push({
+      key: `a${a.id}`,
+      at: a.updatedAt ?? a.createdAt ?? a.dueAt ?? c.updatedAt,
+      kind: 'action',
+      title: `${a.kind}${a.scope ? ` (${a.scope})` : ''}`,
+      status: a.status,
+      meta: [a.step !== undefined ? `step ${a.step}` : null, a.approvedBy ? `approved by ${a.approvedBy}` : null, a.dueAt ? `due ${fmtTime(a.dueAt)}` : null].filter(Boolean).join(' · '),
+      body: a.lastError ?? a.reason ?? null,
+    });
+  for (const m of c.messages ?? [])
+    out.push({ key: `m${m.id}`, at: m.at, kind: 'message', title: m.direction === 'in' ? `Customer wrote${m.from ? ` (${m.from})` : ''}` : `We wrote${m.to ? ` to ${m.to}` : ''}`, body: m.body, meta: m.subject ?? null });
+  for (const n of c.notes ?? []) out.push({ key: `n${n.id}`, at: n.at, kind: 'note', title: `Note by ${n.author}`, body: n.text });
+  return out.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+async function loadCustomer(c: CaseDetail): Promise<Customer | null> {
+  if (c.customerDetail) return c.customerDetail;
+  try {
+    return await api.inventory.customer(c.customer);
+  } catch (e) {
+    if (e instanceof ApiError && (e.unavailable || e.status === 404)) return null;
+    throw e;
+  }
+}
+
+const SHOW = 60;
+
+export function CaseView(props: { id: number; session: Session }) {
+  const data = useAsync(() => api.cases.get(props.id), [props.id]);
+  const customer = useAsync(() => (data.data ? loadCustomer(data.data) : Promise.resolve(null)), [data.data?.customer]);
+  const [all, setAll] = useState(false);
+  const [filter, setFilter] = useState<'all' | Entry['kind']>('all');
+  const [report, setReport] = useState<number | null>(null);
+  if (data.loading && !data.data) return <Loading />;
+  if (data.error) return <div className="page"><Problem error={data.error} what={`Case ${props.id}`} onRetry={data.reload} /></div>;
+  const c = data.data!;
+  const entries = timeline(c).filter((e) => filter === 'all' || e.kind === filter);
+  const reports = [...new Set(c.events.map((e) => e.reportId))];
+  const shownReport = report ?? reports[0] ?? null;
+  const clause = c.clause ?? (CLAUSES[c.category] ? { title: CLAUSES[c.category].clause, text: CLAUSES[c.category].handling } : null);
+  const cust = customer.data;
+  return (
+    <div className="page case">
+      <header className="page-head">
+        <div>
+          <div className="crumbs muted small">
+            Case #{c.id} · opened {fmtTime(c.openedAt)} · policy {c.policyVersion ?? 'default'}
+          </div>
+          <h1 className="mono">{c.resource}</h1>
+          <div className="head-tags">
+            <Category value={c.category} /> <Pill value={c.status} />
+            <span className="muted">
+              {c.eventCount.toLocaleString('en')} event{c.eventCount === 1 ? '' : 's'} · first {fmtAgo(c.firstSeen)} · last {fmtAgo(c.lastSeen)}
+            </span>
+          </div>
+        </div>
+        <div className="customer-chip">
+          <div className="muted small">Customer</div>
+          <Link to={`/console/inventory/${encodeURIComponent(c.customer)}`}>{cust?.name ?? c.customerName ?? c.customer}</Link>
+        </div>
+      </header>
+      <div className="case-grid">
+        <div className="case-main">
+          <section className="card">
+            <div className="card-head">
+              <h3>Timeline</h3>
+              <div className="seg" role="group" aria-label="Show">
+                {(['all', 'event', 'action', 'message', 'note'] as const).map((k) => (
+                  <button key={k} type="button" className={filter === k ? 'on' : ''} onClick={() => setFilter(k)}>
+                    {k === 'all' ? 'All' : `${k[0].toUpperCase()}${k.slice(1)}s`}
+                  </button>
+                ))}
+              </div>
+            </div>
+            <ol className="timeline" data-testid="timeline">
+              {(all ? entries : entries.slice(0, SHOW)).map((e) => (
+                <li key={e.key} className={`tl ${e.kind}`}>
+                  <span className="dot" aria-hidden="true" />
+                  <div className="tl-body">
+                    <div className="tl-line">
+                      <span className="tl-kind">{e.kind}</span>
+                      <span className="tl-title">{e.title}</span>
+                      {e.status && <Pill value={e.status} />}
+                      <time className="muted small" dateTime={e.at} title={fmtTime(e.at)}>
+                        {fmtTime(e.at)}
+                      </time>
+                    </div>
+                    {e.meta && (
+                      <div className="muted small">
+                        {e.reportId ? (
+                          <button type="button" className="link" onClick={() => setReport(e.reportId!)}>
+                            {e.meta}
+                          </button>
+                        ) : (
+                          e.meta
+                        )}
+                      </div>
+                    )}
+                    {e.body && <pre className="tl-text">{e.body}</pre>}
+                  </div>
+                </li>
+              ))}
+            </ol>
+            {!all && entries.length > SHOW && (
+              <button type="button" className="btn small ghost" onClick={() => setAll(true)}>
+                Show all {entries.length.toLocaleString('en')} entries
+              </button>
+            )}
+          </section>
+          <section className="card">
+            <div className="card-head">
+              <h3>Original report</h3>
+              {reports.length > 1 && (
+                <select aria-label="Report" value={shownReport ?? ''} onChange={(e) => setReport(Number(e.target.value))}>
+                  {reports.map((r) => (
+                    <option key={r} value={r}>
+                      Report {r}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </div>
+            {shownReport !== null ? <ReportViewer key={shownReport} id={shownReport} /> : <p className="muted">This case has no report.</p>}
+          </section>
+        </div>
+        <aside className="case-side">
+          <NextSteps c={c} session={props.session} contacts={cust?.contacts ?? []} onChanged={data.reload} />
+          <section className="card">
+            <h3>Customer</h3>
+            {customer.loading ? (
+              <Loading />
+            ) : customer.error ? (
+              <Problem error={customer.error} what="Customer" />
+            ) : cust ? (
+              <div className="customer" data-testid="customer">
+                <div className="strong">{cust.name}</div>
+                <div className="muted small">
+                  {cust.id} · {cust.plan} · <Pill value={cust.status} tone={cust.status === 'active' ? 'green' : 'red'} /> · {cust.locale}
+                </div>
+                <div className="small">{cust.contacts.join(', ')}</div>
+                {cust.services && cust.services.length > 0 && (
+                  <>
+                    <h4>Services</h4>
+                    <ul className="plain small">
+                      {cust.services.map((s) => (
+                        <li key={s.id}>
+                          <span className="mono">{s.id}</span> {s.kind} — {s.label}
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                )}
+                {((cust.ipAssignments?.length ?? 0) > 0 || (cust.domains?.length ?? 0) > 0) && (
+                  <>
+                    <h4>Addresses</h4>
+                    <ul className="plain small mono">
+                      {cust.ipAssignments?.map((a) => (
+                        <li key={`${a.cidr}${a.from}`}>
+                          {a.cidr} <span className="muted">{a.to ? `until ${a.to.slice(0, 10)}` : ''}</span>
+                        </li>
+                      ))}
+                      {cust.domains?.map((d) => <li key={`${d.name}${d.from}`}>{d.name}</li>)}
+                    </ul>
+                  </>
+                )}
+              </div>
+            ) : (
+              <p className="muted small">
+                <span className="mono">{c.customer}</span> — customer details are not available on this server yet.
+              </p>
+            )}
+          </section>
+          <section className="card">
+            <h3>AUP clause</h3>
+            {clause ? (
+              <>
+                <div className="strong">{clause.title}</div>
+                <p className="small">{clause.text}</p>
+              </>
+            ) : (
+              <p className="muted small">No clause for {c.category}.</p>
+            )}
+          </section>
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import { api, ApiError } from '../api';
+import { useAsync } from '../shared/hooks';
+import { Loading, Problem } from '../shared/ui';
+import { BulkBar } from './BulkBar';
+import { RowTable } from './RowTable';
+import { type Row, toRow } from './rows';
+
+export const QUEUES = [
+  { name: 'new', label: 'New & unclassified', blurb: 'Cases opened recently and reports nobody could classify: triage them first.', empty: 'Nothing new to triage.' },
+  { name: 'unassigned', label: 'Unassigned', blurb: 'Events whose address or domain matched no customer at the time: fix the inventory or close them.', empty: 'Every event found its customer.' },
+  { name: 'awaiting-approval', label: 'Awaiting approval', blurb: 'Steps the policy proposed that need an operator (or a supervisor) to approve.', empty: 'No steps waiting for approval.' },
+  { name: 'awaiting-customer', label: 'Awaiting customer', blurb: 'Customers were notified and have until the deadline to act.', empty: 'No customer owes us an answer.' },
+  { name: 'overdue', label: 'Overdue', blurb: 'Deadlines passed without an answer or a fix: decide the next step.', empty: 'Nothing overdue.' },
+  { name: 'failed-actions', label: 'Failed actions', blurb: 'Steps that were approved but could not be carried out (mail relay down, panel API error).', empty: 'No failed actions.' },
+  { name: 'failed-reports', label: 'Failed reports', blurb: 'Reports the parsers could not read. After a parser fix, re-parse them.', empty: 'No failed reports.' },
+] as const;
+
+/**
+ * A queue where the server has no queue route yet but the same list can be read from a route
+ * it does have, so the console still shows real data.
+ */
+async function loadQueue(name: string): Promise<{ rows: Row[]; fallback: boolean }> {
+  try {
+    const items = (await api.queues.items(name)) as unknown as Record<string, unknown>[];
+    return { rows: items.map(toRow), fallback: false };
+  } catch (e) {
+    if (!(e instanceof ApiError) || !e.unavailable) throw e;
+    if (name === 'new') return { rows: ((await api.cases.list({ category: 'unclassified', limit: 200 })) as unknown as Record<string, unknown>[]).map(toRow), fallback: true };
+    if (name === 'failed-reports') return { rows: ((await api.reports.list('failed')) as unknown as Record<string, unknown>[]).map(toRow), fallback: true };
+    throw e;
+  }
+}
+
+export function Queue(props: { name: string }) {
+  const q = QUEUES.find((x) => x.name === props.name);
+  const data = useAsync(() => loadQueue(props.name), [props.name]);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [notice, setNotice] = useState<string | null>(null);
+  if (!q) return <div className="page"><h1>No queue “{props.name}”</h1></div>;
+  const reparse = async (r: Row) => {
+    if (!r.reportId) return;
+    try {
+      await api.reports.reparse(r.reportId);
+      setNotice(`Report ${r.reportId} queued for parsing again.`);
+      data.reload();
+    } catch (e) {
+      const err = e as ApiError;
+      setNotice(err.unavailable ? 'Re-parse is not available on this server yet.' : `Report ${r.reportId}: ${err.message}`);
+    }
+  };
+  return (
+    <div className="page">
+      <header className="page-head">
+        <div>
+          <h1>{q.label}</h1>
+          <p className="muted">{q.blurb}</p>
+        </div>
+        <div className="head-actions">
+          {data.data && <span className="muted">{data.data.rows.length.toLocaleString('en')} shown</span>}
+          <button type="button" className="btn small ghost" onClick={data.reload}>
+            Refresh
+          </button>
+        </div>
+      </header>
+      {notice && <p className="notice info" role="status">{notice}</p>}
+      {data.data?.fallback && <p className="notice info">The server has no queue route yet; this list is read from the general case and report lists.</p>}
+      <BulkBar rows={data.data?.rows ?? []} selected={selected} reparse={props.name === 'failed-reports'} onDone={() => { setSelected(new Set()); data.reload(); }} />
+      {data.loading && !data.data ? (
+        <Loading />
+      ) : data.error ? (
+        <Problem error={data.error} what={`The ${q.label.toLowerCase()} queue`} onRetry={data.reload} />
+      ) : (
+        <RowTable
+          rows={data.data!.rows}
+          selected={selected}
+          onSelect={setSelected}
+          empty={q.empty}
+          extra={
+            props.name === 'failed-reports'
+              ? (r) => (
+                  <button type="button" className="btn small" onClick={() => reparse(r)}>
+                    Re-parse
+                  </button>
+                )
+              : undefined
+          }
+        />
+      )}
+    </div>
+  );
+}
