@@ -102,6 +102,7 @@ export function parseArf(mail: MailMessage, ctx: EventContext): ArfOutcome | nul
     authFailure: fields.get('auth-failure') ?? undefined,
     receivedIps: chain.ips.length ? chain.ips : undefined,
     ipSource: sourceIp ? 'Source-IP' : chain.origin ? 'Received' : undefined,
+    excerpt: mail.text.slice(0, 1024),
   };
   const events: NormalizedEvent[] = [];
   if (ip || reportedDomains.length || !reportedUris.length) {

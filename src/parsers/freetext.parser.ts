@@ -15,7 +15,7 @@ import { receivedOrigin } from './received.js';
  * message's Received chain. Nothing is dropped: with no category it is `unclassified`.
  */
 
-const MAX_EVENTS = 200;
+const MAX_EVENTS = 5000;
 const MAX_TEXT = 400_000;
 
 // Hosts that appear in every mail's boilerplate and never name the abuse.

@@ -75,8 +75,15 @@ export function parseSpamcop(mail: MailMessage, ctx: EventContext): ParseResult 
     const url = asciiUrl(findUrls(u)[0] ?? '');
     if (url && !/spamcop\.net\/(w3m|sc|mcgi)/.test(url)) sites.add(url);
   }
+  // Long links wrap over several lines: "<tail of the link> is 1.2.3.4; date" then matches no
+  // site exactly. Those addresses go, in order, to the sites left without one.
+  const unmatched: { ip: string; when: string | null }[] = [];
+  for (const m of head.matchAll(/^(\S*)\s+is\s+([0-9a-f:.]{3,45});\s*([^\n]*)$/gim)) {
+    const ip = canonicalIp(m[2]);
+    if (ip && !/^\S+:\/\//.test(m[1])) unmatched.push({ ip, when: parseMailDate(m[3]) });
+  }
   for (const url of sites) {
-    const r = resolved.get(url);
+    const r = resolved.get(url) ?? unmatched.shift();
     events.push(makeEvent({ category: 'spamvertising', type: 'spamvertised', url, ip: r?.ip ?? null, occurredAt: r?.when ?? sourceTime, evidence: { format: 'spamcop', spamcopId: id } }, ctx));
   }
   if (!events.length) return null;

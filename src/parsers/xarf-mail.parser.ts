@@ -135,6 +135,7 @@ export function parseXarfMail(mail: MailMessage, ctx: EventContext): NormalizedE
             userAgent: f.get('user-agent'),
             source,
             sourceType,
+            excerpt: mail.text.slice(0, 1024),
           },
         },
         { ...ctx, reporter: ctx.reporter ?? f.get('reported-from') ?? null },
