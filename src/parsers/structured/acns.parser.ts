@@ -7,7 +7,23 @@ import { asArray, assertSafeXml, decodeXmlText, escapeStrayAmpersands, parseXml,
 const MAX_NOTICES = 500;
 const MAX_ITEMS = 50;
 
-const BLOCK = /<(?:[\w-]+:)?Infringement\b[\s\S]*?<\/(?:[\w-]+:)?Infringement\s*>/g;
+const OPEN = /<(?:[\w-]+:)?Infringement\b/g;
+const CLOSE = /<\/(?:[\w-]+:)?Infringement\s*>/g;
+
+/** The notice blocks, found in one linear pass (a lazy regex would rescan hostile text per opening tag). */
+function* blocks(text: string): Generator<string> {
+  let from = 0;
+  for (;;) {
+    OPEN.lastIndex = from;
+    const open = OPEN.exec(text);
+    if (!open) return;
+    CLOSE.lastIndex = open.index;
+    const close = CLOSE.exec(text);
+    if (!close) return;
+    from = close.index + close[0].length;
+    yield text.slice(open.index, from);
+  }
+}
 
 /** Does this text carry an ACNS notice (either namespace, or none declared)? */
 export function hasAcns(text: string): boolean {
@@ -30,13 +46,13 @@ export function extractAcnsFromText(text: string, hints: StructuredHints = {}): 
   const events: NormalizedEvent[] = [];
   const problems: string[] = [];
   let n = 0;
-  for (const m of source.matchAll(BLOCK)) {
+  for (const block of blocks(source)) {
     if (++n > MAX_NOTICES) {
       problems.push(`more than ${MAX_NOTICES} notices: the rest ignored`);
       break;
     }
     try {
-      events.push(...noticeEvents(m[0], hints));
+      events.push(...noticeEvents(block, hints));
     } catch (err) {
       if (err instanceof XmlRefusedError) return { format: 'acns', events: [], error: err.message };
       problems.push((err as Error).message);

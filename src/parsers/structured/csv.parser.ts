@@ -10,7 +10,7 @@ export const MAX_CSV_RECORD_BYTES = 256 * 1024;
 /** Columns in a header above this: not a report table. */
 export const MAX_CSV_COLUMNS = 512;
 /** Rows held in memory by the one-shot parser; larger tables go through the streaming API. */
-export const MAX_CSV_ROWS_IN_MEMORY = 200_000;
+export const MAX_CSV_ROWS_IN_MEMORY = 100_000;
 
 export function csvOptions(delimiter: string) {
   return {
@@ -86,10 +86,16 @@ function locateTable(text: string, hints: StructuredHints): { body: string; head
     const header = delimiter === '|' ? head.header.map((h) => h.trim()) : head.header;
     const mapper = mapperFor(header, hints);
     if (!mapper) continue;
-    const rest = text.split(/\r?\n/).slice(i).join('\n');
+    const rest = i === 0 ? text : text.slice(lineOffset(text, i));
     return { body: delimiter === '|' ? unframePipes(rest) : rest, header, delimiter: delimiter === '|' ? '|' : head.delimiter, mapper, inline: i > 0 };
   }
   return null;
+}
+
+function lineOffset(text: string, line: number): number {
+  let at = 0;
+  for (let k = 0; k < line; k++) at = text.indexOf('\n', at) + 1;
+  return at;
 }
 
 /** One-shot parse of a CSV report held in memory. Null when the header is not one we know. */
@@ -99,14 +105,15 @@ export function parseCsvReport(text: string, hints: StructuredHints): ParseResul
   const { mapper } = table;
   let records: string[][];
   try {
-    records = parseSync(table.body, { ...csvOptions(table.delimiter), from_line: 2, trim: table.delimiter === '|' }) as string[][];
+    // Stop one row past the limit: a hostile file of millions of tiny rows must not become millions of arrays.
+    records = parseSync(table.body, { ...csvOptions(table.delimiter), from_line: 2, to_line: MAX_CSV_ROWS_IN_MEMORY + 2, trim: table.delimiter === '|' }) as string[][];
   } catch (err) {
     // A table found inside prose is only a guess: when it does not parse, it was not one.
     if (table.inline) return null;
     return { format: mapper.format, events: [], error: csvErrorReason(err) };
   }
   if (records.length > MAX_CSV_ROWS_IN_MEMORY) {
-    return { format: mapper.format, events: [], error: `CSV has ${records.length} rows, more than ${MAX_CSV_ROWS_IN_MEMORY} that a single report may hold in memory; ingest it through the streaming CSV intake` };
+    return { format: mapper.format, events: [], error: `CSV has more than ${MAX_CSV_ROWS_IN_MEMORY} rows, more than a single report may hold in memory; ingest it through the streaming CSV intake` };
   }
   const events: NormalizedEvent[] = [];
   for (const rec of records) mapper.map(rec, events);

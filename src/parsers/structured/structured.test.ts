@@ -91,6 +91,13 @@ describe('ACNS', () => {
 });
 
 describe('hostile XML', () => {
+  it('scans a text of many unclosed notice openings in linear time', async () => {
+    const t = performance.now();
+    const r = await parse('</Infringement>' + '<Infringement xmlns="http://www.acns.net/ACNS"> '.repeat(200_000));
+    expect(r?.events ?? []).toEqual([]);
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+
   it('refuses XXE with a clear error and never reads the file', async () => {
     const xxe = `<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <Infringement xmlns="http://www.acns.net/ACNS"><Complainant><Entity>&xxe;</Entity></Complainant><Source><IP_Address>192.0.2.1</IP_Address></Source></Infringement>`;
@@ -131,6 +138,14 @@ describe('Shadowserver CSV', () => {
     const r = await parse(csv);
     expect(r?.events).toEqual([]);
     expect(r?.error).toMatch(/larger than/);
+  });
+
+  it('refuses a table of more rows than a report may hold in memory, quickly', async () => {
+    const t = performance.now();
+    const r = await parse(`timestamp,ip,port,tag\n${'2024-01-01 00:00:00,192.0.2.1,1,x\n'.repeat(400_000)}`);
+    expect(r?.events).toEqual([]);
+    expect(r?.error).toMatch(/more than 100000 rows.*streaming/);
+    expect(performance.now() - t).toBeLessThan(10_000);
   });
 
   it('streams a gzip-compressed CSV into events', async () => {
