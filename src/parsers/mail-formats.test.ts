@@ -197,3 +197,23 @@ describe('extraction and classification helpers', () => {
     expect(classifyText('nothing to see here', '')).toBeNull();
   });
 });
+
+describe('more mail that is not a report', () => {
+  const mail = (subject: string, body: string) => enc(`From: x@list.example\nSubject: ${subject}\nDate: Wed, 01 May 2024 10:00:00 +0000\n\n${body}\n`);
+
+  it('recognizes unsubscribe confirmations and rejections of our own reports', async () => {
+    expect(await parseReport(mail('Subscription update', 'You have been successfully unsubscribed from the list about spam 203.0.113.5.'))).toMatchObject({ notActionable: true, events: [] });
+    expect(await parseReport(mail('Re: abuse 203.0.113.5', 'Your abuse report has been rejected: the address is not in our network.'))).toMatchObject({ notActionable: true, events: [] });
+  });
+
+  it('recognizes a qmail/Exim style plain bounce', async () => {
+    const r = await parseReport(mail('failure notice', 'Hi. This is the qmail-send program at mx.example.\nI\'m afraid I wasn\'t able to deliver your message about spam from 203.0.113.5. This is a permanent error.'));
+    expect(r).toMatchObject({ notActionable: true, events: [] });
+  });
+
+  it('keeps a real report that merely arrives auto-generated (ARF robots set Auto-Submitted)', async () => {
+    const r = await parseReport(enc('From: robot@trap.example\nSubject: Spam report for 203.0.113.9\nAuto-Submitted: auto-generated\nDate: Wed, 01 May 2024 10:00:00 +0000\n\nSpam received from 203.0.113.9 at our spam trap.\n'));
+    expect(r.notActionable).toBeUndefined();
+    expect(r.events[0]).toMatchObject({ category: 'spam', ip: '203.0.113.9' });
+  });
+});

@@ -32,6 +32,8 @@ export function deliveryStatusReason(mail: MailMessage): string | null {
 const AUTO_REPLY_SUBJECT = /^\s*\[?(auto(matic)?[\s-]*(reply|response|antwort)|autoreply|autosvar|abwesenheitsnotiz|automatisch antwoord|afwezig|out of (the )?office|abwesenheit|automatische antwort|réponse automatique|risposta automatica|respuesta automática|i am (currently )?out of|on vacation|vacation reply)\b/i;
 const AUTO_REPLY_BODY = /(this is an automated (response|reply|message)|automatic(ally generated)? (reply|response)|we have received your (e-?mail|message|report)|your (request|ticket|message) has been (received|created|logged)|thank you for (contacting|writing|your (e-?mail|message|report)))/i;
 const TICKET_STATUS = /(changing the status of your ticket|ticket (#\s*)?[\w-]*\s*(has been|was|is now|will now be) (closed|resolved|manually checked|merged)|status:\s*(closed|resolved)\b|this ticket (has been closed|will now be)|we have not received (the )?(requested information|a response|any response|a reply)|as we have not received requested information)/i;
+const UNSUBSCRIBED = /(you (have been|are now|were) (successfully )?(unsubscribed|removed from)|unsubscribe confirmation|your (e-?mail )?(address|subscription) has been (removed|cancelled|canceled)|subscription (has been )?(cancelled|canceled|ended))/i;
+const REJECTION = /(your (abuse )?(report|complaint|message) (has been|was) (rejected|declined|refused)|we (could|can) ?not (process|accept) your (report|complaint)|report rejected:)/i;
 const OPT_OUT = /^(unsubscribe|opt[\s-]?out|remove me|abmelden)\b/i;
 
 /** Everything else that is clearly not a report; only consulted when no report format matched. */
@@ -49,6 +51,8 @@ export function notAReportReason(mail: MailMessage): string | null {
   }
   if (TICKET_STATUS.test(body.slice(0, 3000))) return "ticket status notice of another desk, not a new report";
   if (OPT_OUT.test(mail.subject) && body.length < 2000) return 'opt-out / unsubscribe request';
+  if (UNSUBSCRIBED.test(mail.subject + '\n' + body.slice(0, 1500)) && body.length < 3000) return 'opt-out / unsubscribe confirmation';
+  if (REJECTION.test(mail.subject + '\n' + body.slice(0, 1500)) && body.length < 4000) return 'rejection of a report sent from here, not a new report';
   // A bulk mailing that names its own complaint address (RFC 9477 CFBL), delivered or forwarded
   // here without any complaint: the newsletter itself, not a report about it.
   const target = h.has('cfbl-address') ? mail : mail.embedded.find((m) => m.headers.has('cfbl-address'));
