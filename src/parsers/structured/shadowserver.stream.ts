@@ -1,4 +1,6 @@
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { PassThrough, Readable } from 'node:stream';
+import { Unzip, UnzipInflate } from 'fflate';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import type { NormalizedEvent } from '../../domain/event.js';
@@ -15,7 +17,7 @@ type Input = AsyncIterable<Uint8Array> | NodeJS.ReadableStream;
 export class CsvStreamError extends Error {}
 
 /**
- * Streams a (possibly gzip-compressed) Shadowserver or other known CSV table into batches of
+ * Streams a (possibly gzip- or zip-compressed) Shadowserver or other known CSV table into batches of
  * events, holding one parser buffer and one batch in memory whatever the file's size. The pipeline
  * stores a batch per transaction; `streamShadowserverCsv` flattens these for simple consumers.
  */
@@ -73,8 +75,9 @@ async function openSource(input: Input): Promise<{ stream: Readable; delimiter: 
   };
   let stream = Readable.from(replay(), { objectMode: false });
   let text: string;
-  if (head[0] === 0x1f && head[1] === 0x8b) {
-    stream = stream.pipe(createGunzip()) as unknown as Readable;
+  const zip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4;
+  if (zip || (head[0] === 0x1f && head[1] === 0x8b)) {
+    stream = zip ? unzipFirstEntry(replay()) : (stream.pipe(createGunzip()) as unknown as Readable);
     // The delimiter of a compressed file is read from its first inflated chunk.
     const it = stream[Symbol.asyncIterator]();
     const c = await it.next();
@@ -94,6 +97,46 @@ async function openSource(input: Input): Promise<{ stream: Readable; delimiter: 
   }
   const line = /^\uFEFF?([^\r\n]*)/.exec(text)?.[1] ?? '';
   return { stream, delimiter: sniffDelimiter(line) };
+}
+
+/** Inflated bytes past this from one streamed archive are refused (a real report is far smaller). */
+const MAX_STREAM_INFLATED = 8 * 1024 ** 3;
+
+/**
+ * The first file of a zip archive (Shadowserver mails one CSV per zip), inflated as it streams.
+ * Output is paced by the consumer: after each input chunk we wait until the parser has drained.
+ */
+function unzipFirstEntry(chunks: AsyncIterable<Uint8Array>): Readable {
+  const out = new PassThrough();
+  const uz = new Unzip();
+  uz.register(UnzipInflate);
+  let picked = false;
+  let inflated = 0;
+  uz.onfile = (file) => {
+    if (picked || file.name.endsWith('/')) return;
+    picked = true;
+    file.ondata = (err, chunk, final) => {
+      if (err) return void out.destroy(new CsvStreamError(`corrupt zip entry ${file.name}: ${err.message}`));
+      inflated += chunk.length;
+      if (inflated > MAX_STREAM_INFLATED) {
+        file.terminate();
+        return void out.destroy(new CsvStreamError(`zip entry ${file.name} inflates past ${MAX_STREAM_INFLATED} bytes: refused as a zip bomb`));
+      }
+      out.write(chunk);
+      if (final) out.end();
+    };
+    file.start();
+  };
+  (async () => {
+    for await (const chunk of chunks) {
+      if (out.destroyed) return;
+      uz.push(chunk);
+      if (out.writableNeedDrain) await once(out, 'drain');
+    }
+    uz.push(new Uint8Array(0), true);
+    if (!picked) out.destroy(new CsvStreamError('zip archive holds no file'));
+  })().catch((err: Error) => out.destroy(err instanceof CsvStreamError ? err : new CsvStreamError(`corrupt zip archive: ${err.message}`)));
+  return out;
 }
 
 function toBytes(v: unknown): Uint8Array {

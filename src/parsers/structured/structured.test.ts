@@ -162,6 +162,23 @@ describe('Shadowserver CSV', () => {
     expect(last).toMatchObject({ category: 'vulnerable-service', ip: '10.0.9.195', port: 53 });
   });
 
+  it('streams the CSV inside a zip, and stops a zipped bomb at the first absurd record', async () => {
+    const csv = `timestamp,ip,port,tag\n${Array.from({ length: 3000 }, (_, i) => `2024-05-01 00:00:00,10.1.${i >> 8}.${i & 255},11211,memcached`).join('\n')}\n`;
+    const zip = zipSync({ '2024-05-01-scan_memcached-x-asn.csv': enc(csv) });
+    const pieces = Array.from({ length: Math.ceil(zip.length / 512) }, (_, k) => zip.subarray(k * 512, (k + 1) * 512));
+    let n = 0;
+    for await (const e of streamShadowserverCsv(Readable.from(pieces), {})) {
+      expect(e.category).toBe('vulnerable-service');
+      n++;
+    }
+    expect(n).toBe(3000);
+    const bomb = zipSync({ 'bomb.csv': new Uint8Array(30 * 1024 * 1024).fill(65) }, { level: 9 });
+    const run = async () => {
+      for await (const _ of streamShadowserverCsv(Readable.from([bomb]), {})) void _;
+    };
+    await expect(run()).rejects.toThrow(/larger than the limit/);
+  });
+
   it('refuses to stream an absurd row, with a clear error', async () => {
     const run = async () => {
       for await (const _ of streamShadowserverCsv(Readable.from([enc('timestamp,ip,port,tag\n'), enc(`2024-01-01 00:00:00,192.0.2.1,1,"${'B'.repeat(300_000)}"\n`)]), {})) void _;
