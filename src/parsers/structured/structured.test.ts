@@ -17,6 +17,8 @@ const xarfV4 = {
   source_port: 4444,
   category: 'connection',
   type: 'login_attack',
+  protocol: 'tcp',
+  first_seen: '2025-03-01T09:55:00Z',
 };
 
 describe('XARF', () => {
@@ -50,6 +52,14 @@ describe('XARF', () => {
     expect(extraReporterKey?.error).toMatch(/ReporterInfo/);
     const wrongClass = await parse(JSON.stringify({ ...good, Report: { ...good.Report, ReportClass: 'Content' } }));
     expect(wrongClass?.error).toMatch(/ReportClass/);
+  });
+
+  it('rejects a v4 report that lacks what its type requires', async () => {
+    const { protocol: _p, ...noProtocol } = xarfV4;
+    const r = await parse(JSON.stringify(noProtocol));
+    expect(r?.error).toMatch(/connection\/login_attack requires protocol/);
+    const phishing = await parse(JSON.stringify({ ...xarfV4, category: 'content', type: 'phishing' }));
+    expect(phishing?.error).toMatch(/requires url/);
   });
 
   it('says which JSON is broken rather than passing it on', async () => {

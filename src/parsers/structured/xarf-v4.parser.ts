@@ -40,6 +40,46 @@ const XARF_V4_TYPES: Record<string, Record<string, Category>> = {
   vulnerability: { cve: 'vulnerable-service', open_service: 'vulnerable-service', misconfiguration: 'vulnerable-service' },
 };
 
+/**
+ * Fields each v4 type requires beyond the core (xarf.org type schemas, summarized): mostly the
+ * resource the report is about, so a document without them gives us nothing to act on.
+ */
+const CONNECTION = ['first_seen', 'protocol'];
+const REQUIRED_BY_TYPE: Record<string, string[]> = {
+  'connection/ddos': [...CONNECTION, 'source_port'],
+  'connection/infected_host': [...CONNECTION, 'bot_type'],
+  'connection/login_attack': [...CONNECTION, 'source_port'],
+  'connection/port_scan': [...CONNECTION, 'source_port'],
+  'connection/reconnaissance': [...CONNECTION, 'probed_resources'],
+  'connection/scraping': [...CONNECTION, 'total_requests'],
+  'connection/sql_injection': CONNECTION,
+  'connection/vulnerability_scan': [...CONNECTION, 'scan_type'],
+  'content/brand_infringement': ['url', 'infringement_type', 'legitimate_site'],
+  'content/csam': ['url', 'classification', 'detection_method'],
+  'content/csem': ['url', 'detection_method', 'exploitation_type'],
+  'content/exposed_data': ['url', 'data_types', 'exposure_method'],
+  'content/fraud': ['url', 'fraud_type'],
+  'content/malware': ['url'],
+  'content/phishing': ['url'],
+  'content/remote_compromise': ['url', 'compromise_type'],
+  'content/suspicious_registration': ['url', 'registration_date', 'suspicious_indicators'],
+  'copyright/copyright': ['infringing_url'],
+  'copyright/cyberlocker': ['infringing_url', 'hosting_service'],
+  'copyright/link_site': ['infringing_url', 'site_name'],
+  'copyright/p2p': ['p2p_protocol', 'swarm_info'],
+  'copyright/ugc_platform': ['infringing_url', 'platform_name'],
+  'copyright/usenet': ['newsgroup', 'message_info'],
+  'infrastructure/botnet': ['compromise_evidence'],
+  'infrastructure/compromised_server': ['compromise_method'],
+  'messaging/bulk_messaging': ['protocol', 'smtp_from', 'source_port', 'recipient_count'],
+  'messaging/spam': ['protocol', 'smtp_from', 'source_port'],
+  'reputation/blocklist': ['threat_type'],
+  'reputation/threat_intelligence': ['threat_type'],
+  'vulnerability/cve': ['cve_id', 'service', 'service_port'],
+  'vulnerability/misconfiguration': ['service'],
+  'vulnerability/open_service': ['service'],
+};
+
 const contact = z.object({
   org: z.string().min(1).max(200),
   contact: z.email(),
@@ -83,8 +123,12 @@ export function parseXarfV4(doc: unknown, hints: StructuredHints): ParseResult {
   const r = coreSchema.safeParse(doc);
   if (!r.success) return { format, events: [], error: `invalid XARF v4 report: ${zodReason(r.error)}` };
   const d = r.data as z.infer<typeof coreSchema> & Record<string, unknown>;
-  const category = XARF_V4_TYPES[d.category]?.[d.type] ?? mapLabel(`${d.category} ${d.type}`);
+  const known = XARF_V4_TYPES[d.category]?.[d.type];
+  // A type newer than this table is accepted when its name says what it is.
+  const category = known ?? mapLabel(`${d.category} ${d.type}`);
   if (!category) return { format, events: [], error: `invalid XARF v4 report: unknown type "${d.type}" in category "${d.category}"` };
+  const missing = (REQUIRED_BY_TYPE[`${d.category}/${d.type}`] ?? []).filter((f) => d[f] === undefined || d[f] === null || d[f] === '');
+  if (missing.length) return { format, events: [], error: `invalid XARF v4 report: ${d.category}/${d.type} requires ${missing.join(', ')}` };
 
   const source = d.source_identifier.trim();
   const ip = canonicalIp(source);
