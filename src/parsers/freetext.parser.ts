@@ -67,6 +67,25 @@ function inlineForwardedHeaders(text: string): Headers | null {
   return h.getAll('received').length ? h : null;
 }
 
+const DESTINATION_BEFORE = /(\bdst(ip)?|destination(\s+ip)?|\btarget(\s+ip)?|victim(\s+ip)?|attack_target|abused_proxy_ip|dpt|=>|->|→)\s*[:=]?\s*\[?$/i;
+
+/** Is every mention of this address in a destination position ("DST=", "=> ip", "target: ip")? */
+function onlyAsDestination(text: string, ip: string): boolean {
+  let from = 0;
+  let seen = 0;
+  for (;;) {
+    const i = text.indexOf(ip, from);
+    if (i < 0) break;
+    from = i + ip.length;
+    // Skip longer numbers that merely contain this one (1.2.3.4 inside 11.2.3.45).
+    if (/[\d.]/.test(text[i - 1] ?? '') || /\d/.test(text[from] ?? '')) continue;
+    seen++;
+    if (!DESTINATION_BEFORE.test(text.slice(Math.max(0, i - 30), i))) return false;
+    if (seen > 50) break;
+  }
+  return seen > 0;
+}
+
 export interface FreetextOptions {
   /** Facts to add to every event's evidence (e.g. why a structured attachment was not usable). */
   evidence?: Record<string, unknown>;
@@ -114,7 +133,12 @@ export function parseFreetext(mail: MailMessage, ctx: EventContext, options: Fre
   }
   const urls = findUrls(text).filter((u) => !ownHost(hostOf(u)));
   const urlHosts = new Set(urls.map((u) => hostOf(u)));
-  for (const ip of findIps(text)) {
+  const allIps = findIps(text);
+  const victims = new Set(allIps.filter((ip) => onlyAsDestination(text, ip)));
+  // Log lines name the attacked hosts too (DST=, "=> target"); those are the reporter's, not
+  // ours, unless nothing else is named.
+  const keep = victims.size < allIps.length ? allIps.filter((ip) => !victims.has(ip)) : allIps;
+  for (const ip of keep) {
     if (seenIps.has(ip) || urlHosts.has(ip)) continue;
     seenIps.add(ip);
     push({ category, type, ip, evidence });

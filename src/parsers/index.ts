@@ -1,5 +1,6 @@
 import type { NormalizedEvent } from '../domain/event.js';
 import { parseArf } from './arf.parser.js';
+import { classifyText } from './classify.js';
 import type { EventContext } from './event.js';
 import { parseFreetext } from './freetext.parser.js';
 import { decodeCharset } from './mail/charset.js';
@@ -113,7 +114,8 @@ async function parseMailReport(mail: MailMessage, hints: ParseHints, depth: numb
     !mail.embedded.length &&
     !mail.rfc822Headers.length &&
     !mail.attachments.some((a) => /json|xml|csv|yaml|feedback-report/.test(a.contentType)) &&
-    !REPORT_WORDS.test(mail.subject + '\n' + (mail.text || mail.htmlText).slice(0, 20_000));
+    !REPORT_WORDS.test(mail.subject + '\n' + (mail.text || mail.htmlText).slice(0, 20_000)) &&
+    (classifyText((mail.text || mail.htmlText).slice(0, 20_000), mail.subject)?.score ?? 0) < 3;
   const options = direct ? { evidence, topLevelIsEvidence: true, defaultCategory: 'spam' as const } : { evidence };
   return { format: direct ? 'direct-spam' : 'freetext', events: parseFreetext(mail, ctx, options), error: null };
 }

@@ -142,6 +142,20 @@ Claim now.
     expect(r.events[0].evidence.receivedIps).toEqual(['198.51.100.99', '192.0.2.1']);
   });
 
+  it('leaves out hosts named only as attack destinations in log lines', async () => {
+    const r = await parseReport(
+      enc(`From: admin@victim.example
+Subject: port scan from your network
+Date: Wed, 01 May 2024 10:00:00 +0000
+
+May  1 09:00:00 fw kernel: [UFW BLOCK] IN=eth0 OUT= SRC=198.51.100.11 DST=192.0.2.1 PROTO=TCP DPT=23
+2024-05-01 09:00:01: 198.51.100.11 => 192.0.2.2:22 proto TCP
+`),
+    );
+    expect(r.events.map((e) => e.ip)).toEqual(['198.51.100.11']);
+    expect(r.events[0].category).toBe('port-scan');
+  });
+
   it('yields one unclassified event, never nothing, for an unreadable complaint', async () => {
     const r = await parseReport(enc('From: a@b.example\nSubject: hello\nDate: Wed, 01 May 2024 10:00:00 +0000\n\nPlease look at this.\n'));
     expect(r.events).toHaveLength(1);
