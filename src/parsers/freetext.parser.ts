@@ -67,7 +67,7 @@ function inlineForwardedHeaders(text: string): Headers | null {
   return h.getAll('received').length ? h : null;
 }
 
-const DESTINATION_BEFORE = /(\bdst(ip)?|destination(\s+ip)?|\btarget(\s+ip)?|victim(\s+ip)?|attack_target|abused_proxy_ip|dpt|=>|->|→)\s*[:=]?\s*\[?$/i;
+const DESTINATION_BEFORE = /((\bdst(ip)?|destination(\s+ip)?|\btarget(\s+ip)?|victim(\s+ip)?|attack_target|abused_proxy_ip|dpt|=>|->|→)\s*[:=]?\s*\[?|\b(our|my)\s+(own\s+)?(servers?|ip|ip\s+address|hosts?|systems?|honeypots?|sensors?|mail\s*servers?)\b[^\n]{0,14})$/i;
 
 /** Is every mention of this address in a destination position ("DST=", "=> ip", "target: ip")? */
 function onlyAsDestination(text: string, ip: string): boolean {
