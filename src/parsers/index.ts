@@ -64,14 +64,14 @@ function contextFor(mail: MailMessage, hints: ParseHints): EventContext {
 async function parseMailReport(mail: MailMessage, hints: ParseHints, depth: number): Promise<ParseResult> {
   const ctx = contextFor(mail, hints);
   const dsn = deliveryStatusReason(mail);
-  if (dsn) return { format: 'dsn', events: [], error: null, notActionable: true };
+  if (dsn) return { format: 'dsn', events: [], error: null, notActionable: true, notActionableReason: dsn };
 
   const spamcop = parseSpamcop(mail, ctx);
   if (spamcop) return spamcop;
 
   const arf = parseArf(mail, ctx);
   if (arf) {
-    if (arf.notActionable) return { format: 'arf', events: [], error: null, notActionable: true };
+    if (arf.notActionable) return { format: 'arf', events: [], error: null, notActionable: true, notActionableReason: 'ARF opt-out / unsubscribe feedback' };
     if (arf.events.length) return { format: 'arf', events: arf.events, error: null };
   }
 
@@ -95,7 +95,7 @@ async function parseMailReport(mail: MailMessage, hints: ParseHints, depth: numb
   if (known) return known;
 
   const notReport = notAReportReason(mail);
-  if (notReport) return { format: 'not-a-report', events: [], error: null, notActionable: true };
+  if (notReport) return { format: 'not-a-report', events: [], error: null, notActionable: true, notActionableReason: notReport };
 
   // A forward whose only content is the original report: parse the embedded mail as the report.
   if (depth < MAX_FORWARD_DEPTH && mail.embedded.length === 1 && isBareForward(mail)) {

@@ -15,6 +15,8 @@ export interface ParseResult {
   events: NormalizedEvent[];
   error: string | null;
   notActionable?: boolean;
+  /** For a not-actionable result: why the mail is not a report (bounce, auto-reply, opt-out...). */
+  notActionableReason?: string;
 }
 
 /** What the caller knows about the bytes besides the bytes. */
