@@ -4,7 +4,7 @@ import { isGzip, isZip } from './archive.util.js';
 import { extractAcnsFromText } from './acns.parser.js';
 import { parseCsvReport } from './csv.parser.js';
 import type { StructuredHints } from './event.util.js';
-import { parseStructuredJson } from './json.parser.js';
+import { extractJsonReports, parseStructuredJson } from './json.parser.js';
 import { parseXmlReport } from './xml-reports.parser.js';
 
 export type { StructuredHints } from './event.util.js';
@@ -53,6 +53,8 @@ async function detectAndParse(bytes: Uint8Array, hints: StructuredHints, depth: 
   }
   const csv = parseCsvReport(text, hints);
   if (csv) return csv;
+  const inlineJson = extractJsonReports(text, hints);
+  if (inlineJson) return inlineJson;
   return null;
 }
 

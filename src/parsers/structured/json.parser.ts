@@ -21,3 +21,46 @@ export function parseStructuredJson(text: string, hints: StructuredHints): Parse
   if (looksLikeIodefJson(doc)) return parseIodef(doc, hints);
   return null;
 }
+
+/** The JSON object starting at `start` (string-aware brace matching), or null when it does not close. */
+function balancedObject(text: string, start: number, max = 4 * 1024 * 1024): string | null {
+  let depth = 0;
+  let inString = false;
+  const end = Math.min(text.length, start + max);
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123) depth++;
+    else if (c === 125 && --depth === 0) return text.slice(start, i + 1);
+  }
+  return null;
+}
+
+/**
+ * XARF JSON pasted into a mail body between prose (some senders put the document inline under a
+ * banner). Only objects that name XARF's own keys are tried; null when there is none.
+ */
+export function extractJsonReports(text: string, hints: StructuredHints): ParseResult | null {
+  if (!/"(?:ReporterInfo|xarf_version)"/.test(text)) return null;
+  const results: ParseResult[] = [];
+  let from = 0;
+  for (let tries = 0; tries < 20; tries++) {
+    const at = text.indexOf('{', from);
+    if (at < 0) break;
+    const obj = balancedObject(text, at);
+    if (!obj) break;
+    from = at + obj.length;
+    if (!/"(?:ReporterInfo|xarf_version)"/.test(obj)) {
+      from = at + 1;
+      continue;
+    }
+    const r = parseStructuredJson(obj, hints);
+    if (r) results.push(r);
+  }
+  if (!results.length) return null;
+  const events = results.flatMap((r) => r.events);
+  return { format: results[0].format, events, error: events.length ? null : results.find((r) => r.error)?.error ?? null };
+}

@@ -62,6 +62,29 @@ describe('XARF', () => {
     expect(phishing?.error).toMatch(/requires url/);
   });
 
+  it('accepts the v3-shaped documents senders really send (other versions, inline in a body, VERP senders)', async () => {
+    const doc = {
+      Version: '1',
+      Disclosure: true,
+      ReporterInfo: { ReporterOrg: 'Takedown Co', ReporterOrgDomain: 'takedown.example', ReporterOrgEmail: 'case+1@takedown.example' },
+      Report: { ReportClass: 'Content', ReportType: 'Phishing', ReportSubType: 'Fake Bank', Date: '2024-03-20T15:55:34Z', SourceIp: '192.0.2.62', SourceUrl: 'https://login.bank.example.net/' },
+    };
+    const r = await parse(JSON.stringify(doc));
+    expect(r?.events[0]).toMatchObject({ category: 'phishing', ip: '192.0.2.62', url: 'https://login.bank.example.net/' });
+    const inline = await parse(`===[ XARF Report ]===\n${JSON.stringify({ ...doc, Version: undefined, Report: { ...doc.Report, ReportType: 'WebAppAttack', ReportClass: 'Activity' } }, null, 2)}\n-- \nsent by a bot`);
+    expect(inline?.events[0]).toMatchObject({ category: 'compromised-host', ip: '192.0.2.62' });
+    const verp = await parse(
+      JSON.stringify({
+        Version: '3',
+        Disclosure: false,
+        ReporterInfo: { ReporterOrg: 'Trap Co', ReporterOrgDomain: 'trap.example', ReporterOrgEmail: 'r@trap.example' },
+        Report: { ReportClass: 'Activity', ReportType: 'Spam', Date: '2023-07-31T14:34:10Z', SourceIp: '192.0.2.72', SmtpMailFromAddress: 'bounce=user.example@bounces.example' },
+      }),
+    );
+    expect(verp?.error).toBeNull();
+    expect(verp?.events[0].email).toBe('bounce=user.example@bounces.example');
+  });
+
   it('says which JSON is broken rather than passing it on', async () => {
     const r = await parse('{"xarf_version": "4.0.0", "report_id": ');
     expect(r?.error).toMatch(/malformed JSON/);

@@ -1,18 +1,25 @@
 import { z } from 'zod';
 import type { Category } from '../../domain/categories.js';
 import type { ParseResult } from '../types.js';
-import { makeEvent, type EventDraft, type StructuredHints } from './event.util.js';
+import { makeEvent, toIsoUtc, type EventDraft, type StructuredHints } from './event.util.js';
+import { mapLabel } from './label-map.js';
+import { email } from './xarf-v3.schema.js';
 import { XARF_V3_TYPES, xarfV3Envelope, xarfV3Rpz } from './xarf-v3.schema.js';
 import { zodReason } from './xarf-v4.parser.js';
 
 const ROOT_KEYS = new Set(['Version', 'ReporterInfo', 'Report', 'Disclosure', 'OnBehalfOf', 'InternalProcessing']);
 
-/** A JSON object that says it is XARF v3 (the version and nothing but XARF's own top-level keys). */
+/**
+ * A JSON object that is XARF of the v3 family: version 3 with nothing but XARF's own top-level
+ * keys, or (any version, as Netcraft's "1" or none at all) a ReporterInfo beside a Report that
+ * names its ReportType.
+ */
 export function looksLikeXarfV3(doc: unknown): doc is Record<string, unknown> {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return false;
   const o = doc as Record<string, unknown>;
-  if (!/^3(\.|$)/.test(String(o.Version ?? ''))) return false;
-  return Object.keys(o).every((k) => ROOT_KEYS.has(k));
+  if (/^3(\.|$)/.test(String(o.Version ?? '')) && Object.keys(o).every((k) => ROOT_KEYS.has(k))) return true;
+  const report = o.Report as Record<string, unknown> | undefined;
+  return !!o.ReporterInfo && typeof o.ReporterInfo === 'object' && !!report && typeof report === 'object' && typeof report.ReportType === 'string';
 }
 
 /** ReportType (case and punctuation folded) -> category, for v3 and the older v3 drafts alike. */
@@ -33,6 +40,9 @@ const TYPE_CATEGORY: Record<string, Category> = {
   trademark: 'trademark',
   childabuse: 'child-abuse',
   openservice: 'vulnerable-service',
+  webappattack: 'compromised-host',
+  bruteforce: 'compromised-host',
+  hacking: 'compromised-host',
   // A crawler ignoring robots.txt is activity against third parties from a host of ours, the
   // nearest AUP clause being losses caused to others.
   webcrawler: 'compromised-host',
@@ -46,18 +56,21 @@ const fold = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
  * a known type, a valid date and a source.
  */
 const legacySchema = z.object({
-  Version: z.string().regex(/^3(\.\d+){0,2}$/),
-  ReporterInfo: z.object({ ReporterOrg: z.string().min(1).max(200), ReporterOrgEmail: z.email() }).loose(),
+  Version: z.union([z.string(), z.number()]).optional(),
+  ReporterInfo: z
+    .object({ ReporterOrg: z.string().min(1).max(200).optional(), ReporterOrgEmail: email.optional() })
+    .loose()
+    .refine((r) => r.ReporterOrg || r.ReporterOrgEmail, 'needs ReporterOrg or ReporterOrgEmail'),
   Report: z
     .object({
       ReportClass: z.string().min(1),
-      ReportType: z.string().refine((t) => fold(t) in TYPE_CATEGORY, 'unknown ReportType'),
-      Date: z.iso.datetime({ offset: true }),
+      ReportType: z.string().min(1),
+      Date: z.string().refine((d) => toIsoUtc(d) !== null, 'must be a date-time'),
       SourceIp: z.union([z.ipv4(), z.ipv6()]).optional(),
       SourcePort: z.number().int().min(1).max(65535).optional(),
       Url: z.string().optional(),
       Source: z.object({ IP: z.union([z.ipv4(), z.ipv6()]).optional(), Port: z.number().int().min(0).max(65535).optional(), Url: z.string().optional(), URL: z.string().optional() }).loose().optional(),
-      SmtpMailFromAddress: z.email().optional(),
+      SmtpMailFromAddress: email.optional(),
     })
     .loose()
     .refine((r) => r.SourceIp || r.Url || r.Source?.IP || r.Source?.Url || r.Source?.URL, 'needs a source (SourceIp, Url or Source)'),
@@ -98,7 +111,8 @@ function toEvent(doc: Record<string, unknown>, hints: StructuredHints) {
   const info = doc.ReporterInfo as Record<string, unknown>;
   const source = (report.Source ?? {}) as Record<string, unknown>;
   const type = String(report.ReportType);
-  const category = TYPE_CATEGORY[fold(type)];
+  // Outside the strict version-3 path an unknown type is still a report: the operator triages it.
+  const category = TYPE_CATEGORY[fold(type)] ?? mapLabel(`${type} ${report.ReportSubType ?? ''}`) ?? 'unclassified';
   const account = (report.Account ?? {}) as Record<string, unknown>;
   const isAccount = fold(type) === 'potentiallycompromisedaccount';
   const draft: EventDraft = {

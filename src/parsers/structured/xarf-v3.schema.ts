@@ -5,6 +5,13 @@ import { z } from 'zod';
  * type's own rules, written in zod. It mirrors what the published schema rejects, because a
  * reporter whose document fails it should learn so rather than have half a report acted upon.
  */
+/**
+ * An e-mail address as JSON Schema's `format: email` accepts it (ajv-formats): the full RFC 5322
+ * atom set in the local part, so VERP senders (`bounce=user.example@host`) pass.
+ */
+export const email = z
+  .string()
+  .regex(/^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i, 'Invalid email address');
 const ip = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
 const port = z.number().int().min(0).max(65535);
 const ports = z.union([port, z.array(port)]);
@@ -22,9 +29,9 @@ const reporterInfo = z
     ReporterType: z.enum(['Org', 'Person']).optional(),
     ReporterOrg: z.string().min(3).optional(),
     ReporterOrgDomain: z.hostname().optional(),
-    ReporterOrgEmail: z.email().optional(),
+    ReporterOrgEmail: email.optional(),
     ReporterOrgAddress: z.string().optional(),
-    ReporterContactEmail: z.email().optional(),
+    ReporterContactEmail: email.optional(),
     ReporterContactName: z.string().min(3).optional(),
     ReporterContactPhone: z.string().min(3).optional(),
   })
@@ -37,8 +44,8 @@ const onBehalfOf = z
     ComplainantType: z.enum(['Org', 'Person']).optional(),
     ComplainantOrg: z.string().min(3).optional(),
     ComplainantOrgDomain: z.hostname().optional(),
-    ComplainantOrgEmail: z.email().optional(),
-    ComplainantContactEmail: z.email().optional(),
+    ComplainantOrgEmail: email.optional(),
+    ComplainantContactEmail: email.optional(),
     ComplainantContactName: z.string().min(3).optional(),
     ComplainantContactPhone: z.string().min(3).optional(),
   })
@@ -118,7 +125,7 @@ const account = z
 
 /** Each report type: its class, and the rules on the Report part beyond the base. */
 export const XARF_V3_TYPES: Record<string, { cls: string; schema: z.ZodType }> = {
-  Spam: { cls: 'Activity', schema: z.intersection(ipBased, withDestination.extend(common.shape).extend({ SmtpMailFromAddress: z.email().optional(), SmtpRcptToAddress: z.email().optional() })) },
+  Spam: { cls: 'Activity', schema: z.intersection(ipBased, withDestination.extend(common.shape).extend({ SmtpMailFromAddress: email.optional(), SmtpRcptToAddress: email.optional() })) },
   DOS: { cls: 'Activity', schema: z.intersection(ipBased, withDestination.extend(trafficStats.shape).extend(common.shape)) },
   PortScan: { cls: 'Activity', schema: z.intersection(ipBased, withDestination.extend(trafficStats.shape).extend(common.shape)) },
   LoginAttack: { cls: 'Activity', schema: z.intersection(ipBased, withDestination.extend(trafficStats.shape).extend(common.shape)) },
