@@ -1,12 +1,20 @@
 import type { AbuseDesk } from './app.js';
 import type { HttpPlugin } from './http/app.js';
+import { authExtension } from './auth/auth.extension.js';
 import { webPlugin } from './http/web.plugin.js';
 import type { Component } from './serve.js';
+import { intakeExtension } from './intake/intake.extension.js';
 
 /**
  * What `serve` runs besides the API and the worker: each part of the system that listens or
  * polls adds its component or HTTP plugin here.
  */
-export async function extensions(_desk: AbuseDesk): Promise<{ components: Component[]; plugins: HttpPlugin[] }> {
-  return { components: [], plugins: [webPlugin()] };
+export async function extensions(desk: AbuseDesk): Promise<{ components: Component[]; plugins: HttpPlugin[] }> {
+  // One entry per part of the system, each with its components and HTTP plugins.
+  const parts: { components?: Component[]; plugins?: HttpPlugin[] }[] = [
+    { plugins: [webPlugin()] },
+    await intakeExtension(desk),
+    authExtension(desk),
+  ];
+  return { components: parts.flatMap((p) => p.components ?? []), plugins: parts.flatMap((p) => p.plugins ?? []) };
 }
