@@ -23,7 +23,7 @@ const rows: LabelRow[] = readFileSync(resolve(corpus, 'LABELS.tsv'), 'utf8')
       /xarf-v[34]|shadowserver|acns|safebrowsing/.test(r.format) ||
       r.path.endsWith('.csv') ||
       r.path.endsWith('.json') ||
-      /\/(shadowserver|us_cert\.shadowserver|abusehub|acns|torrent_markmonitor|dmarc_xml)[^/]*\.eml$/.test(r.path),
+      /\/(shadowserver|us_cert\.shadowserver|abusehub|acns|torrent_markmonitor|dmarc_xml|xarf2event|herrbischoff)[^/]*\.eml$/.test(r.path),
   );
 
 async function outcomeOf(path: string): Promise<Outcome> {
