@@ -1,5 +1,8 @@
 import type { ParseResult } from '../types.js';
+import type { NormalizedEvent } from '../../domain/event.js';
 import type { StructuredHints } from './event.util.js';
+import { shadowserverMapper } from './shadowserver.mapper.js';
+import { genericTableMapper } from './table.mapper.js';
 import { looksLikeIodefJson, parseIodef } from './iodef.parser.js';
 import { looksLikeXarfV3, parseXarfV3 } from './xarf-v3.parser.js';
 import { looksLikeXarfV4, parseXarfV4 } from './xarf-v4.parser.js';
@@ -19,6 +22,8 @@ export function parseStructuredJson(text: string, hints: StructuredHints): Parse
   if (looksLikeXarfV4(doc)) return parseXarfV4(doc, hints);
   if (looksLikeXarfV3(doc)) return parseXarfV3(doc, hints);
   if (looksLikeIodefJson(doc)) return parseIodef(doc, hints);
+  const rows = jsonRows(doc);
+  if (rows) return parseJsonRows(rows, hints);
   return null;
 }
 
@@ -63,4 +68,27 @@ export function extractJsonReports(text: string, hints: StructuredHints): ParseR
   if (!results.length) return null;
   const events = results.flatMap((r) => r.events);
   return { format: results[0].format, events, error: events.length ? null : results.find((r) => r.error)?.error ?? null };
+}
+
+const MAX_JSON_ROWS = 100_000;
+
+/** A JSON feed of flat records: a top-level array, or the array under `events`/`data`/`results`. */
+function jsonRows(doc: unknown): Record<string, unknown>[] | null {
+  const list = Array.isArray(doc) ? doc : doc && typeof doc === 'object' ? ['events', 'data', 'results', 'items'].map((k) => (doc as Record<string, unknown>)[k]).find(Array.isArray) : null;
+  if (!list || !list.length || typeof list[0] !== 'object' || list[0] === null || Array.isArray(list[0])) return null;
+  return list as Record<string, unknown>[];
+}
+
+/** Flat JSON records read like a CSV table whose header is the first record's keys. */
+function parseJsonRows(rows: Record<string, unknown>[], hints: StructuredHints): ParseResult | null {
+  const header = Object.keys(rows[0]).slice(0, 512);
+  const mapper = shadowserverMapper(header, hints) ?? genericTableMapper(header, hints, 'json-feed');
+  if (!mapper) return null;
+  if (rows.length > MAX_JSON_ROWS) return { format: mapper.format, events: [], error: `JSON feed has more than ${MAX_JSON_ROWS} records` };
+  const events: NormalizedEvent[] = [];
+  for (const row of rows) {
+    if (!row || typeof row !== 'object') continue;
+    mapper.map(header.map((h) => (row[h] === undefined || row[h] === null ? '' : typeof row[h] === 'object' ? JSON.stringify(row[h]) : String(row[h]))), events);
+  }
+  return { format: mapper.format === 'shadowserver-csv' ? 'shadowserver-json' : mapper.format, events, error: null };
 }

@@ -113,7 +113,7 @@ const LEGACY_ALIASES: Record<string, string> = {
  */
 export function typeFromFilename(filename: string | undefined): string | null {
   if (!filename) return null;
-  const base = filename.split(/[\\/]/).pop()!.toLowerCase().replace(/\.(zip|gz)$/, '').replace(/\.csv$/, '');
+  const base = filename.split(/[\\/]/).pop()!.toLowerCase().replace(/\.(zip|gz)$/, '').replace(/\.(csv|json|txt)$/, '');
   const candidates: string[] = [];
   const dated = /^\d{4}-\d{2}-\d{2}-([a-z0-9_]+)-/.exec(base);
   if (dated) candidates.push(dated[1]);
@@ -121,6 +121,7 @@ export function typeFromFilename(filename: string | undefined): string | null {
   if (wiki) candidates.push(wiki[1].replace(/-/g, '_'));
   candidates.push(base.replace(/-/g, '_'));
   for (const c of candidates) {
+    if (!/^[a-z0-9_]+$/.test(c)) continue;
     const t = LEGACY_ALIASES[c] ?? c;
     if (categoryOfType(t)) return t;
   }

@@ -245,6 +245,16 @@ describe('other tables', () => {
   });
 });
 
+describe('JSON feeds', () => {
+  it('reads flat JSON records like a table', async () => {
+    const feed = await parse(JSON.stringify({ events: [{ src_ip: '192.0.2.4', category: 'brute-force', first_seen: '2024-02-02T01:02:03Z' }] }));
+    expect(feed?.events[0]).toMatchObject({ category: 'compromised-host', ip: '192.0.2.4', occurredAt: '2024-02-02T01:02:03.000Z' });
+    const ss = await parse(JSON.stringify([{ timestamp: '2024-01-01 00:00:00', ip: '192.0.2.3', port: 23, tag: 'telnet', protocol: 'tcp' }]), { filename: 'scan_telnet.json' });
+    expect(ss?.events[0]).toMatchObject({ category: 'vulnerable-service', type: 'scan_telnet', port: 23 });
+    expect(await parse(JSON.stringify([{ a: 1 }]))).toBeNull();
+  });
+});
+
 describe('zip archives', () => {
   it('parses the CSV inside a zip', async () => {
     const zip = zipSync({ '2024-05-01-scan_redis-x-asn.csv': enc('timestamp,ip,port,tag\n2024-05-01 01:02:03,192.0.2.9,6379,redis\n') });
