@@ -6,9 +6,11 @@ import { registerInventory } from './inventory.command.js';
 import { registerParse } from './parse.command.js';
 import { registerReports } from './reports.command.js';
 import { registerServe } from './serve.command.js';
+import { registerTokens } from './tokens.command.js';
+import { registerUsers } from './users.command.js';
 
 const program = new Command('abusedesk').description('AbuseDesk: the abuse desk of a hosting provider').showHelpAfterError();
-for (const register of [registerParse, registerIngest, registerCases, registerReports, registerInventory, registerServe]) register(program);
+for (const register of [registerParse, registerIngest, registerCases, registerReports, registerInventory, registerServe, registerUsers, registerTokens]) register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`abusedesk: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`);

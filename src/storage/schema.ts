@@ -16,6 +16,11 @@ export interface Schema {
   actions: ActionTable;
   audit_log: AuditTable;
   jobs: JobTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  login_links: LoginLinkTable;
+  case_notes: CaseNoteTable;
   case_messages: CaseMessageTable;
   digest_entries: DigestEntryTable;
   reporter_preferences: ReporterPreferenceTable;
