@@ -18,28 +18,30 @@ export interface StructuredReport {
 }
 
 /**
- * Our category as an XARF v4 category/type pair. Where the spec has the pair, it is used; the
- * rest are written as content/<our id>, which the XARF parser maps back by label.
+ * Our category as an XARF v4 category/type pair. The spec's own pairs (content/phishing,
+ * messaging/spam, ...) require type-specific fields a web form does not have (smtp_from,
+ * source_port, legitimate_site ...), so we write our own type names under the fitting XARF
+ * category; the XARF parser maps them back by label. A test round-trips every category.
  */
 const XARF_PAIR: Partial<Record<Category, [string, string]>> = {
-  spam: ['messaging', 'spam'],
-  dos: ['connection', 'ddos'],
-  'compromised-host': ['connection', 'infected_host'],
-  'port-scan': ['connection', 'port_scan'],
-  'vulnerable-service': ['vulnerability', 'open_service'],
-  phishing: ['content', 'phishing'],
-  malware: ['content', 'malware'],
-  'child-abuse': ['content', 'csam'],
-  trademark: ['content', 'brand_infringement'],
-  fraud: ['content', 'fraud'],
-  copyright: ['copyright', 'copyright'],
-  blacklisting: ['reputation', 'blocklist'],
-  'illegal-software': ['content', 'illegal_software'],
-  'adult-content': ['content', 'adult_content'],
-  spamvertising: ['content', 'spamvertising'],
-  irc: ['content', 'irc'],
-  harvesting: ['content', 'harvesting'],
-  'resource-abuse': ['content', 'resource_abuse'],
+  'illegal-software': ['content', 'illegal_software_report'],
+  copyright: ['copyright', 'copyright_report'],
+  trademark: ['content', 'trademark_report'],
+  'adult-content': ['content', 'adult_content_report'],
+  'child-abuse': ['content', 'child_abuse_report'],
+  spam: ['messaging', 'spam_report'],
+  spamvertising: ['content', 'spamvertising_report'],
+  blacklisting: ['reputation', 'blacklisting_report'],
+  malware: ['content', 'malware_report'],
+  phishing: ['content', 'phishing_report'],
+  fraud: ['content', 'fraud_report'],
+  'compromised-host': ['infrastructure', 'compromised_host_report'],
+  'vulnerable-service': ['vulnerability', 'vulnerable_service_report'],
+  irc: ['infrastructure', 'irc'],
+  dos: ['connection', 'dos'],
+  'port-scan': ['connection', 'port_scanning'],
+  harvesting: ['messaging', 'harvesting_report'],
+  'resource-abuse': ['infrastructure', 'resource_abuse_report'],
 };
 
 /**
