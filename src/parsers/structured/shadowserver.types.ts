@@ -82,6 +82,9 @@ export function categoryOfType(type: string): Category | null {
   if (/^event[46]_.*ddos/.test(t)) return 'dos';
   if (/^(scan6?|population6?)_/.test(t) || /^open_|^accessible_|_vulnerable$/.test(t)) return 'vulnerable-service';
   if (/^compromised_/.test(t)) return 'compromised-host';
+  if (/^vulnerable_|_vulnerable_/.test(t)) return 'vulnerable-service';
+  if (/sinkhole|drone|botnet|^cc_|_cc_|infected/.test(t)) return 'compromised-host';
+  if (/^event[46]_/.test(t)) return 'compromised-host';
   return null;
 }
 
