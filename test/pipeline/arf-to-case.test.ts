@@ -21,7 +21,7 @@ describeEachEngine('an ARF report in, a case out', (db) => {
 
     let cases = await desk.cases.list();
     expect(cases).toHaveLength(1);
-    expect(cases[0]).toMatchObject({ customer: 'c-1001', category: 'spam', resource: '192.0.2.5', status: 'open', eventCount: 1, firstSeen: '2025-02-10T08:00:00.000Z' });
+    expect(cases[0]).toMatchObject({ customer: 'c-1001', category: 'spam', resource: '192.0.2.5', eventCount: 1, firstSeen: '2025-02-10T08:00:00.000Z' });
 
     // The same feedback forwarded again with other outer headers: a new report, the same event.
     const forwarded = enc('X-Forwarded-By: relay.example\r\n' + arfReport({ ip: '192.0.2.5', arrival: '2025-02-10T08:00:00Z' }));
