@@ -90,11 +90,11 @@ export function webPlugin(opts: { dir?: string } = {}): HttpPlugin {
           if (!body) return reply.code(503).type('text/plain; charset=utf-8').send(`The ${name} is not built: run \`npm run build\`.\n`);
           return reply.type('text/html; charset=utf-8').send(body);
         };
-        app.get(`/${name}`, handler);
-        app.get(`/${name}/*`, handler);
+        app.get(`/${name}`, { schema: { hide: true } }, handler);
+        app.get(`/${name}/*`, { schema: { hide: true } }, handler);
       }
 
-      app.get<{ Params: { name: string } }>('/assets/:name', async (req, reply) => {
+      app.get<{ Params: { name: string } }>('/assets/:name', { schema: { hide: true } }, async (req, reply) => {
         const asset = assets.get(req.params.name);
         secure(reply);
         if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send('not found\n');

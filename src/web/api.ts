@@ -111,6 +111,19 @@ export interface Customer {
   domains?: { name: string; service: string; from: string; to: string | null }[];
 }
 
+export interface CaseReportRef {
+  id: number;
+  channel: string;
+  reporter: string | null;
+  subject: string | null;
+  filename: string | null;
+  receivedAt: string;
+  format: string | null;
+  status: string;
+  sha256: string;
+  size: number;
+}
+
 export interface CaseDetail extends CaseSummary {
   policyVersion: string | null;
   openedAt: string;
@@ -121,7 +134,7 @@ export interface CaseDetail extends CaseSummary {
   messages?: CaseMessage[];
   notes?: CaseNote[];
   customerDetail?: Customer | null;
-  clause?: { title: string; text: string } | null;
+  reports?: CaseReportRef[];
 }
 
 export interface ReportSummary {
@@ -145,13 +158,16 @@ export interface ReportDetail extends ReportSummary {
   events?: CaseEvent[];
   headers?: { name: string; value: string }[];
   body?: string;
+  bodyTruncated?: boolean;
   attachments?: { filename: string | null; contentType: string; size: number; sha256?: string }[];
-  authentication?: { spf?: string | null; dkim?: string | null; dmarc?: string | null };
+  authentication?: { spf?: string | null; dkim?: string | null; dmarc?: string | null; header?: string | null; error?: string | null };
+  parseError?: string | null;
 }
 
 export interface QueueCount {
   name: string;
   count: number;
+  capped?: boolean;
 }
 
 export interface QueueItem {
@@ -189,24 +205,63 @@ export interface Dashboard {
 }
 
 export interface Consent {
-  id: number | string;
+  id: number;
   customer: string;
-  category: string;
-  resource: string | null;
-  note: string | null;
+  kind: string;
+  cidrs: string[];
+  targets: string[] | null;
+  ports: [number, number][] | null;
   validFrom: string;
   validTo: string | null;
+  document: string;
+  note: string | null;
+  createdAt?: string;
+  createdBy?: string;
+  revokedAt?: string | null;
+  hits?: number;
+  lastHitAt?: string | null;
 }
 
-export interface PolicyRule {
-  category: string;
-  steps: { kind: string; scope?: string | null; after?: string | null; approval?: string | null; deadline?: string | null }[];
+export interface ConsentInput {
+  customer: string;
+  kind: 'irc' | 'port-scan';
+  cidrs: string[];
+  targets: string[] | null;
+  ports: (number | string)[] | null;
+  validFrom: string;
+  validTo: string | null;
+  document: string;
+  note: string | null;
+}
+
+export interface PolicyStep {
+  name?: string;
+  when?: string;
+  approval?: string;
+  deadline?: string;
+  actions: { kind: string; scope?: string | null; params?: Record<string, unknown> }[];
+}
+
+export interface CategoryPolicy {
+  section?: string;
+  clause?: string;
+  severity?: string;
+  ladder?: PolicyStep[];
+}
+
+export interface PolicyVersion {
+  ref: string;
+  version: string;
+  effectiveFrom: string;
+  activatedAt: string;
+  activatedBy: string;
+  inForce: boolean;
+  scheduled: boolean;
 }
 
 export interface Policy {
-  version: string;
-  effectiveFrom?: string | null;
-  rules: PolicyRule[];
+  inForce: { id?: string; version?: string; effectiveFrom?: string; description?: string; categories?: Record<string, CategoryPolicy> } | null;
+  versions: PolicyVersion[];
 }
 
 /** What a customer sees of a case: no reporter identities, evidence already redacted by the server. */
@@ -226,7 +281,7 @@ export interface PortalCase {
 }
 
 export interface PortalCaseDetail extends PortalCase {
-  events: { id: number; type: string; occurredAt: string; resource: string | null; evidence: Record<string, unknown> }[];
+  events: { id: number; type: string; occurredAt: string; resource: string | null; port?: number | null; evidence: Record<string, unknown> }[];
   messages: CaseMessage[];
   actions?: { kind: string; status: string; dueAt: string | null }[];
 }
@@ -234,6 +289,9 @@ export interface PortalCaseDetail extends PortalCase {
 export interface InvoiceLine {
   id: number | string;
   caseId: number | null;
+  kind?: string;
+  quantity?: string;
+  unit?: string;
   description: string;
   amount: number;
   currency: string;
@@ -263,6 +321,8 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | null = null;
+let actor = 'operator';
+let actorRole: 'operator' | 'supervisor' = 'operator';
 
 /** CSRF token from the session answer; sent with every state-changing request. */
 export function setCsrfToken(token: string | null | undefined): void {
@@ -316,11 +376,20 @@ const qs = (params: Record<string, string | number | undefined | null>) => {
 
 const id = (v: string | number) => encodeURIComponent(String(v));
 
+/** The workflow routes record who acted and with which authority; the server checks the session's role. */
 async function signedIn(p: Promise<Session>): Promise<Session> {
   const s = await p;
   setCsrfToken(s.csrfToken);
+  actor = s.user.email || String(s.user.id);
+  actorRole = s.user.role === 'supervisor' || s.user.role === 'admin' ? 'supervisor' : 'operator';
   return s;
 }
+
+/** A list route's answer, whether plain or in the {items, next} envelope. */
+const items = async <T>(p: Promise<T[] | { items: T[] }>): Promise<T[]> => {
+  const r = await p;
+  return Array.isArray(r) ? r : r.items;
+};
 
 export const api = {
   session: {
@@ -332,30 +401,69 @@ export const api = {
   },
   queues: {
     counts: () => request<QueueCount[]>('GET', '/queues'),
-    items: (name: string, limit = 200) => request<QueueItem[]>('GET', `/queues/${id(name)}${qs({ limit })}`),
+    items: (name: string, limit = 200) => items(request<QueueItem[] | { items: QueueItem[] }>('GET', `/queues/${id(name)}${qs({ limit })}`)),
   },
   cases: {
     list: (q: { status?: string; customer?: string; category?: string; limit?: number } = {}) => request<CaseSummary[]>('GET', `/cases${qs(q)}`),
-    get: (caseId: number) => request<CaseDetail>('GET', `/cases/${caseId}`),
-    approve: (caseId: number, actionId: number) => request<CaseAction>('POST', `/cases/${caseId}/actions/${actionId}/approve`, {}),
-    cancel: (caseId: number, actionId: number, reason: string) => request<CaseAction>('POST', `/cases/${caseId}/actions/${actionId}/cancel`, { reason }),
-    propose: (caseId: number, step: { kind: string; scope?: string | null; dueAt?: string | null; reason?: string }) => request<CaseAction>('POST', `/cases/${caseId}/actions`, step),
+    /** The case page; an older server without the view route gives the plain case. */
+    get: async (caseId: number): Promise<CaseDetail> => {
+      try {
+        return await request<CaseDetail>('GET', `/cases/${caseId}/view`);
+      } catch (e) {
+        if (e instanceof ApiError && e.unavailable) return request<CaseDetail>('GET', `/cases/${caseId}`);
+        throw e;
+      }
+    },
+    approve: (actionId: number) => request<CaseAction>('POST', `/actions/${actionId}/approve`, { by: actor, role: actorRole, reason: null }),
+    cancel: (actionId: number, reason: string) => request<CaseAction>('POST', `/actions/${actionId}/cancel`, { by: actor, reason }),
+    propose: (caseId: number, step: { kind: string; scope?: string | null; reason?: string }) => request<CaseAction>('POST', `/cases/${caseId}/actions`, { by: actor, approval: 'operator', ...step }),
     note: (caseId: number, text: string) => request<CaseNote>('POST', `/cases/${caseId}/notes`, { text }),
-    reply: (caseId: number, body: string) => request<CaseMessage>('POST', `/cases/${caseId}/messages`, { body }),
-    bulk: (ids: number[], op: string, args: Record<string, unknown> = {}) => request<{ done: number; failed?: { id: number; error: string }[] }>('POST', '/cases/bulk', { ids, op, ...args }),
+    reply: (caseId: number, body: string, subject?: string) => request<CaseMessage>('POST', `/cases/${caseId}/messages`, { body, author: actor, as: 'operator', ...(subject ? { subject } : {}) }),
+    bulk: (ids: number[], op: 'note' | 'close', args: { text?: string; reason?: string } = {}) => request<{ done: number; failed?: { id: number; error: string }[] }>('POST', '/cases/bulk', { ids, op, ...args }),
   },
   reports: {
     list: (status?: string) => request<ReportSummary[]>('GET', `/reports${qs({ status })}`),
-    get: (reportId: number) => request<ReportDetail>('GET', `/reports/${reportId}`),
+    /** The report as text (headers, body, attachments, SPF/DKIM/DMARC); falls back to the plain summary. */
+    get: async (reportId: number): Promise<ReportDetail> => {
+      try {
+        return await request<ReportDetail>('GET', `/reports/${reportId}/view`);
+      } catch (e) {
+        if (e instanceof ApiError && e.unavailable) return request<ReportDetail>('GET', `/reports/${reportId}`);
+        throw e;
+      }
+    },
     raw: async (reportId: number): Promise<string> => {
       const res = await fetch(`/api/v1/reports/${reportId}/raw`, { credentials: 'same-origin' });
-      if (res.status === 404) throw new ApiError(404, 'unavailable', 'Not available on this server yet.');
-      if (!res.ok) throw new ApiError(res.status, String(res.status), res.statusText);
-      return res.text();
+      if (!res.ok) {
+        const text = await res.text();
+        if (res.status === 404 && /Route \w+:.* not found/.test(text)) throw new ApiError(404, 'unavailable', 'Not available on this server yet.');
+        throw new ApiError(res.status, String(res.status), res.statusText);
+      }
+      // One character per byte: the MIME reader decodes each part's charset itself.
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      let out = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return out;
     },
     reparse: (reportId: number) => request<unknown>('POST', `/reports/${reportId}/reparse`, {}),
+    reparseMany: (ids: number[]) => request<{ done: number; failed: { id: number; error: string }[] }>('POST', '/reports/reparse', { ids }),
   },
-  search: (q: SearchQuery) => request<CaseSummary[]>('GET', `/search${qs({ ...q })}`),
+  actions: {
+    approveMany: async (ids: number[]) => {
+      const failed: { id: number; error: string }[] = [];
+      let done = 0;
+      for (const a of ids) {
+        try {
+          await request<CaseAction>('POST', `/actions/${a}/approve`, { by: actor, role: actorRole, reason: null });
+          done++;
+        } catch (e) {
+          failed.push({ id: a, error: e instanceof Error ? e.message : String(e) });
+        }
+      }
+      return { done, failed };
+    },
+  },
+  search: (q: SearchQuery) => items(request<CaseSummary[] | { items: CaseSummary[] }>('GET', `/search${qs({ ...q })}`)),
   dashboard: (days = 30) => request<Dashboard>('GET', `/dashboard${qs({ days })}`),
   inventory: {
     customers: (q?: string) => request<Customer[]>('GET', `/customers${qs({ q })}`),
@@ -363,8 +471,8 @@ export const api = {
   },
   consents: {
     list: () => request<Consent[]>('GET', '/consents'),
-    add: (c: Omit<Consent, 'id'>) => request<Consent>('POST', '/consents', c),
-    revoke: (consentId: number | string) => request<unknown>('DELETE', `/consents/${id(consentId)}`),
+    add: (c: ConsentInput) => request<Consent>('POST', '/consents', { ...c, by: actor }),
+    revoke: (consentId: number, reason: string | null) => request<Consent>('POST', `/consents/${consentId}/revoke`, { by: actor, reason }),
   },
   policy: {
     get: () => request<Policy>('GET', '/policy'),

@@ -131,7 +131,7 @@ function Shell(props: { session: Session; onSignOut: () => void }) {
           <tbody>
             <tr><td><Kbd>/</Kbd></td><td>Search</td></tr>
             <tr><td><Kbd>0</Kbd></td><td>Dashboard</td></tr>
-            <tr><td><Kbd>1</Kbd>–<Kbd>7</Kbd></td><td>Queues, in sidebar order</td></tr>
+            <tr><td><Kbd>1</Kbd>–<Kbd>8</Kbd></td><td>Queues, in sidebar order</td></tr>
             <tr><td><Kbd>j</Kbd> <Kbd>k</Kbd></td><td>Next / previous row</td></tr>
             <tr><td><Kbd>Enter</Kbd></td><td>Open the selected row</td></tr>
             <tr><td><Kbd>x</Kbd></td><td>Select row for a bulk action</td></tr>

@@ -3,45 +3,48 @@ import { api, type ApiError } from '../api';
 import { Modal } from '../shared/ui';
 import type { Row } from './rows';
 
-const OPS: { op: string; label: string; effect: (n: number) => string; needsText?: string }[] = [
-  { op: 'approve', label: 'Approve pending steps', effect: (n) => `Approves every step awaiting approval on these ${n} cases. Approved steps run at their scheduled time (notices are sent, suspensions applied).` },
-  { op: 'close', label: 'Close', effect: (n) => `Closes these ${n} cases. Steps not yet run are cancelled; new reports about the same resource will open a new case.`, needsText: 'Reason for closing' },
-  { op: 'note', label: 'Add note', effect: (n) => `Adds the same internal note to these ${n} cases. Customers never see notes.`, needsText: 'Note' },
-];
+type Op = 'approve' | 'close' | 'note' | 'reparse';
 
-/** Bulk actions over the selected cases, each previewed in words before it is sent. */
-export function BulkBar(props: { rows: Row[]; selected: Set<string>; onDone: () => void; reparse?: boolean }) {
+const LABEL: Record<Op, string> = { approve: 'Approve', close: 'Close cases', note: 'Add note', reparse: 'Re-parse' };
+const INPUT: Partial<Record<Op, string>> = { close: 'Reason for closing', note: 'Note' };
+
+/**
+ * Bulk actions over the selected rows, each previewed in words before it is sent: approve the
+ * selected steps, note or close the selected cases, re-parse the selected reports.
+ */
+export function BulkBar(props: { rows: Row[]; selected: Set<string>; onDone: () => void }) {
   const chosen = props.rows.filter((r) => props.selected.has(r.key));
-  const caseIds = [...new Set(chosen.map((r) => r.caseId).filter((x): x is number => x !== null))];
-  const reportIds = [...new Set(chosen.map((r) => r.reportId).filter((x): x is number => x !== null))];
-  const [op, setOp] = useState<(typeof OPS)[number] | 'reparse' | null>(null);
+  const actionIds = chosen.filter((r) => r.kind === 'action').map((r) => r.id);
+  const caseIds = [...new Set(chosen.filter((r) => r.kind === 'case' || r.kind === 'action').map((r) => r.caseId).filter((x): x is number => x !== null))];
+  const reportIds = [...new Set(chosen.filter((r) => r.kind === 'report' || r.kind === 'event').map((r) => r.reportId).filter((x): x is number => x !== null))];
+  const [op, setOp] = useState<Op | null>(null);
   const [text, setText] = useState('');
   const [result, setResult] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   if (!chosen.length) return null;
+  const effect = (o: Op): string =>
+    o === 'approve'
+      ? `Approves ${actionIds.length} proposed step(s) on ${caseIds.length} case(s). Each runs as the policy defines it: notices are mailed, suspensions applied. Recorded in the audit log under your name.`
+      : o === 'close'
+        ? `Closes ${caseIds.length} case(s). A case with a step under way is refused and left open. New reports about the same resources will open new cases.`
+        : o === 'note'
+          ? `Adds the same internal note to ${caseIds.length} case(s). Customers never see notes.`
+          : `Parses ${reportIds.length} stored report(s) again with the current parsers. Events already stored are not duplicated.`;
   const run = async () => {
+    if (!op) return;
     setBusy(true);
     try {
-      if (op === 'reparse') {
-        let ok = 0;
-        const failed: string[] = [];
-        for (const id of reportIds) {
-          try {
-            await api.reports.reparse(id);
-            ok++;
-          } catch (e) {
-            failed.push(`report ${id}: ${(e as ApiError).message}`);
-          }
-        }
-        setResult(`${ok} report(s) queued for parsing again.${failed.length ? ` Failed: ${failed.join('; ')}` : ''}`);
-      } else if (op) {
-        const r = await api.cases.bulk(caseIds, op.op, op.needsText ? (op.op === 'note' ? { text } : { reason: text }) : {});
-        setResult(`${r.done} case(s) done.${r.failed?.length ? ` ${r.failed.length} failed: ${r.failed.map((f) => `#${f.id} ${f.error}`).join('; ')}` : ''}`);
-      }
+      const r =
+        op === 'approve'
+          ? await api.actions.approveMany(actionIds)
+          : op === 'reparse'
+            ? await api.reports.reparseMany(reportIds)
+            : await api.cases.bulk(caseIds, op, op === 'note' ? { text } : { reason: text });
+      setResult(`${r.done} done.${r.failed?.length ? ` ${r.failed.length} refused: ${r.failed.map((f) => `#${f.id} ${f.error}`).join('; ')}` : ''}`);
       props.onDone();
     } catch (e) {
       const err = e as ApiError;
-      setResult(err.unavailable ? 'Bulk actions are not available on this server yet.' : err.message);
+      setResult(err.unavailable ? 'This bulk action is not available on this server yet.' : err.message);
     } finally {
       setBusy(false);
     }
@@ -51,39 +54,34 @@ export function BulkBar(props: { rows: Row[]; selected: Set<string>; onDone: () 
     setText('');
     setResult(null);
   };
-  const current = op === 'reparse' ? null : op;
+  const ops: Op[] = [...(actionIds.length ? (['approve'] as Op[]) : []), ...(caseIds.length ? (['note', 'close'] as Op[]) : []), ...(reportIds.length ? (['reparse'] as Op[]) : [])];
+  const needs = op ? INPUT[op] : undefined;
   return (
     <div className="bulkbar" role="region" aria-label="Bulk actions">
       <strong>{chosen.length} selected</strong>
-      {caseIds.length > 0 &&
-        OPS.map((o) => (
-          <button key={o.op} type="button" className="btn small" onClick={() => setOp(o)}>
-            {o.label}
-          </button>
-        ))}
-      {props.reparse && reportIds.length > 0 && (
-        <button type="button" className="btn small" onClick={() => setOp('reparse')}>
-          Re-parse {reportIds.length}
+      {ops.map((o) => (
+        <button key={o} type="button" className="btn small" onClick={() => setOp(o)}>
+          {LABEL[o]}…
         </button>
-      )}
-      <Modal open={op !== null} title={op === 'reparse' ? 'Re-parse reports' : (current?.label ?? '')} onClose={close}>
-        <p className="effect">
-          {op === 'reparse' ? `Queues ${reportIds.length} report(s) to be parsed again with the current parsers. Events already stored are not duplicated.` : current?.effect(caseIds.length)}
+      ))}
+      <Modal open={op !== null} title={op ? LABEL[op] : ''} onClose={close}>
+        {op && <p className="effect" data-testid="preview">{effect(op)}</p>}
+        <p className="muted small">
+          {op === 'reparse' ? `Reports: ${reportIds.join(', ')}` : op === 'approve' ? `Steps: ${actionIds.map((a) => `#${a}`).join(', ')}` : `Cases: ${caseIds.map((c) => `#${c}`).join(', ')}`}
         </p>
-        <p className="muted small">{op === 'reparse' ? `Reports: ${reportIds.join(', ')}` : `Cases: ${caseIds.map((c) => `#${c}`).join(', ')}`}</p>
-        {current?.needsText && (
+        {needs && (
           <label>
-            {current.needsText}
+            {needs}
             <textarea value={text} onChange={(e) => setText(e.target.value)} rows={3} autoFocus />
           </label>
         )}
         {result && <p className="form-message" role="status">{result}</p>}
         <footer>
           <button type="button" className="btn ghost" onClick={close}>
-            {result ? 'Close' : 'Cancel'}
+            {result ? 'Close' : 'Back'}
           </button>
           {!result && (
-            <button type="button" className="btn primary" disabled={busy || (!!current?.needsText && !text.trim())} onClick={run}>
+            <button type="button" className="btn primary" disabled={busy || (!!needs && !text.trim())} onClick={run}>
               {busy ? 'Working…' : 'Confirm'}
             </button>
           )}

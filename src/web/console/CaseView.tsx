@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, ApiError, type CaseDetail, type Customer, type Session } from '../api';
+import { api, ApiError, type CaseDetail, type Customer, type Policy, type Session } from '../api';
 import { fmtAgo, fmtTime } from '../shared/format';
 import { useAsync } from '../shared/hooks';
 import { CLAUSES } from '../shared/policy';
@@ -58,9 +58,17 @@ async function loadCustomer(c: CaseDetail): Promise<Customer | null> {
 
 const SHOW = 60;
 
+let policyCache: Promise<Policy | null> | null = null;
+/** The policy in force, fetched once per page load: its clauses are quoted beside every case. */
+function policyInForce(): Promise<Policy | null> {
+  policyCache ??= api.policy.get().catch(() => null);
+  return policyCache;
+}
+
 export function CaseView(props: { id: number; session: Session }) {
   const data = useAsync(() => api.cases.get(props.id), [props.id]);
   const customer = useAsync(() => (data.data ? loadCustomer(data.data) : Promise.resolve(null)), [data.data?.customer]);
+  const policy = useAsync(() => policyInForce(), []);
   const [all, setAll] = useState(false);
   const [filter, setFilter] = useState<'all' | Entry['kind']>('all');
   const [report, setReport] = useState<number | null>(null);
@@ -68,9 +76,14 @@ export function CaseView(props: { id: number; session: Session }) {
   if (data.error) return <div className="page"><Problem error={data.error} what={`Case ${props.id}`} onRetry={data.reload} /></div>;
   const c = data.data!;
   const entries = timeline(c).filter((e) => filter === 'all' || e.kind === filter);
-  const reports = [...new Set(c.events.map((e) => e.reportId))];
+  const reports = c.reports?.length ? c.reports.map((r) => r.id) : [...new Set(c.events.map((e) => e.reportId))];
   const shownReport = report ?? reports[0] ?? null;
-  const clause = c.clause ?? (CLAUSES[c.category] ? { title: CLAUSES[c.category].clause, text: CLAUSES[c.category].handling } : null);
+  const fromPolicy = policy.data?.inForce?.categories?.[c.category];
+  const clause = fromPolicy?.clause
+    ? { title: fromPolicy.section ?? CLAUSES[c.category]?.clause ?? c.category, text: fromPolicy.clause, ref: policy.data?.inForce?.version ?? null }
+    : CLAUSES[c.category]
+      ? { title: CLAUSES[c.category].clause, text: CLAUSES[c.category].handling, ref: null }
+      : null;
   const cust = customer.data;
   return (
     <div className="page case">
@@ -145,11 +158,15 @@ export function CaseView(props: { id: number; session: Session }) {
               <h3>Original report</h3>
               {reports.length > 1 && (
                 <select aria-label="Report" value={shownReport ?? ''} onChange={(e) => setReport(Number(e.target.value))}>
-                  {reports.map((r) => (
-                    <option key={r} value={r}>
-                      Report {r}
-                    </option>
-                  ))}
+                  {reports.map((r) => {
+                    const ref = c.reports?.find((x) => x.id === r);
+                    return (
+                      <option key={r} value={r}>
+                        Report {r}
+                        {ref ? ` · ${ref.reporter ?? ref.channel} · ${fmtTime(ref.receivedAt)}` : ''}
+                      </option>
+                    );
+                  })}
                 </select>
               )}
             </div>
@@ -208,7 +225,8 @@ export function CaseView(props: { id: number; session: Session }) {
             {clause ? (
               <>
                 <div className="strong">{clause.title}</div>
-                <p className="small">{clause.text}</p>
+                <blockquote className="clause small">{clause.text}</blockquote>
+                {clause.ref && <div className="muted small">Policy {clause.ref}</div>}
               </>
             ) : (
               <p className="muted small">No clause for {c.category}.</p>

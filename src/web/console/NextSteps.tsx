@@ -32,7 +32,6 @@ export function NextSteps(props: { c: CaseDetail; session: Session; contacts: st
   const [text, setText] = useState('');
   const [kind, setKind] = useState<string>('notify-customer');
   const [scope, setScope] = useState('');
-  const [due, setDue] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -56,13 +55,13 @@ export function NextSteps(props: { c: CaseDetail; session: Session; contacts: st
     setBusy(true);
     setError(null);
     try {
-      if (dialog.kind === 'approve') await api.cases.approve(c.id, dialog.action.id);
-      if (dialog.kind === 'cancel') await api.cases.cancel(c.id, dialog.action.id, text);
-      if (dialog.kind === 'propose') await api.cases.propose(c.id, { kind, scope: scope || null, dueAt: due ? new Date(due).toISOString() : null, reason: text || undefined });
+      if (dialog.kind === 'approve') await api.cases.approve(dialog.action.id);
+      if (dialog.kind === 'cancel') await api.cases.cancel(dialog.action.id, text);
+      if (dialog.kind === 'propose') await api.cases.propose(c.id, { kind, scope: scope || null, reason: text || undefined });
       if (dialog.kind === 'note') await api.cases.note(c.id, text);
       if (dialog.kind === 'reply') await api.cases.reply(c.id, text);
       setDone(
-        dialog.kind === 'approve' ? `Approved: ${describe(dialog.action)}.` : dialog.kind === 'cancel' ? `Cancelled: ${describe(dialog.action)}.` : dialog.kind === 'propose' ? `Proposed: ${describe({ kind, scope, dueAt: due || null })}.` : dialog.kind === 'note' ? 'Note added.' : 'Reply sent.',
+        dialog.kind === 'approve' ? `Approved: ${describe(dialog.action)}.` : dialog.kind === 'cancel' ? `Cancelled: ${describe(dialog.action)}.` : dialog.kind === 'propose' ? `Proposed: ${describe({ kind, scope })}.` : dialog.kind === 'note' ? 'Note added.' : 'Reply sent.',
       );
       setDialog(null);
       props.onChanged();
@@ -161,17 +160,13 @@ export function NextSteps(props: { c: CaseDetail; session: Session; contacts: st
                 ))}
               </select>
             </label>
-            <label>
-              Due (UTC, optional)
-              <input type="datetime-local" value={due} onChange={(e) => setDue(e.target.value)} />
-            </label>
             <label className="span2">
               Reason
               <textarea rows={2} value={text} onChange={(e) => setText(e.target.value)} />
             </label>
             <div className="preview span2" data-testid="preview">
               <p className="effect">
-                Adds <strong>{describe({ kind, scope, dueAt: due ? new Date(due).toISOString() : null })}</strong> to case #{c.id}. It does nothing until it is approved.
+                Adds <strong>{describe({ kind, scope })}</strong> to case #{c.id}. It does nothing until it is approved.
               </p>
               <p className="muted">Once approved: {ACTION_EFFECT[kind]}</p>
             </div>

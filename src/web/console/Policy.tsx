@@ -1,18 +1,21 @@
 import { api } from '../api';
+import { fmtDay } from '../shared/format';
 import { useAsync } from '../shared/hooks';
 import { CATEGORIES, CLAUSES } from '../shared/policy';
-import { Category, Loading, Problem } from '../shared/ui';
+import { Category, Loading, Pill, Problem } from '../shared/ui';
 
-/** The policy in force: per category, its clause and the steps the server's policy version takes. */
+/** The policy in force: per category its clause and ladder of steps, and every stored version. */
 export function PolicyPage() {
   const policy = useAsync(() => api.policy.get(), []);
-  const rules = new Map((policy.data?.rules ?? []).map((r) => [r.category, r]));
+  const p = policy.data?.inForce;
   return (
     <div className="page">
       <header className="page-head">
         <div>
           <h1>Policy</h1>
-          <p className="muted">{policy.data ? `Version ${policy.data.version}${policy.data.effectiveFrom ? `, in force since ${policy.data.effectiveFrom.slice(0, 10)}` : ''}` : 'What the AUP says for each category.'}</p>
+          <p className="muted">
+            {p ? `${p.id ?? 'policy'} version ${p.version ?? '?'}${p.effectiveFrom ? `, in force since ${fmtDay(p.effectiveFrom)}` : ''}. Change it with \`abusedesk policy validate\` and \`activate\`.` : 'What the AUP says for each category.'}
+          </p>
         </div>
       </header>
       {policy.loading && <Loading />}
@@ -22,28 +25,30 @@ export function PolicyPage() {
           <tr>
             <th>Category</th>
             <th>AUP clause</th>
-            <th>{policy.data ? 'Steps (this version)' : 'Default handling'}</th>
+            <th>{p ? 'Ladder (this version)' : 'Default handling'}</th>
           </tr>
         </thead>
         <tbody>
           {CATEGORIES.map((c) => {
-            const r = rules.get(c);
+            const r = p?.categories?.[c];
             return (
               <tr key={c}>
                 <td>
                   <Category value={c} />
+                  {r?.severity && <div className="muted small">{r.severity}</div>}
                 </td>
-                <td className="small">{CLAUSES[c]?.clause}</td>
+                <td className="small">{r?.section ?? CLAUSES[c]?.clause}</td>
                 <td className="small">
-                  {r ? (
-                    <ol className="plain">
-                      {r.steps.map((s, i) => (
+                  {r?.ladder ? (
+                    <ol className="plain ladder">
+                      {r.ladder.map((s, i) => (
                         <li key={i}>
-                          <strong>{s.kind}</strong>
-                          {s.scope ? ` (${s.scope})` : ''}
-                          {s.after ? ` after ${s.after}` : ''}
-                          {s.deadline ? `, deadline ${s.deadline}` : ''}
-                          {s.approval ? `, ${s.approval} approval` : ''}
+                          <strong>{s.actions.map((a) => `${a.kind}${a.scope ? ` (${a.scope})` : ''}`).join(' + ')}</strong>
+                          <span className="muted">
+                            {s.when ? ` · on ${s.when}` : i === 0 ? ' · at once' : ''}
+                            {s.approval && s.approval !== 'none' ? ` · ${s.approval} approval` : ''}
+                            {s.deadline ? ` · deadline ${s.deadline}` : ''}
+                          </span>
                         </li>
                       ))}
                     </ol>
@@ -56,6 +61,33 @@ export function PolicyPage() {
           })}
         </tbody>
       </table>
+      {policy.data && policy.data.versions.length > 0 && (
+        <section className="card versions">
+          <h3>Versions</h3>
+          <table className="grid compact">
+            <thead>
+              <tr>
+                <th>Version</th>
+                <th>Effective from</th>
+                <th>Activated</th>
+                <th>By</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {policy.data.versions.map((v) => (
+                <tr key={v.ref}>
+                  <td className="mono">{v.ref}</td>
+                  <td>{fmtDay(v.effectiveFrom)}</td>
+                  <td>{fmtDay(v.activatedAt)}</td>
+                  <td>{v.activatedBy}</td>
+                  <td>{v.inForce ? <Pill value="in force" tone="green" /> : v.scheduled ? <Pill value="scheduled" tone="amber" /> : null}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
     </div>
   );
 }

@@ -7,7 +7,8 @@ import { RowTable } from './RowTable';
 import { type Row, toRow } from './rows';
 
 export const QUEUES = [
-  { name: 'new', label: 'New & unclassified', blurb: 'Cases opened recently and reports nobody could classify: triage them first.', empty: 'Nothing new to triage.' },
+  { name: 'new', label: 'New', blurb: 'Cases opened recently that nobody has acted on yet: triage them first.', empty: 'Nothing new to triage.' },
+  { name: 'unclassified', label: 'Unclassified', blurb: 'Reports nobody could classify: read them and pick the category.', empty: 'Every report was classified.' },
   { name: 'unassigned', label: 'Unassigned', blurb: 'Events whose address or domain matched no customer at the time: fix the inventory or close them.', empty: 'Every event found its customer.' },
   { name: 'awaiting-approval', label: 'Awaiting approval', blurb: 'Steps the policy proposed that need an operator (or a supervisor) to approve.', empty: 'No steps waiting for approval.' },
   { name: 'awaiting-customer', label: 'Awaiting customer', blurb: 'Customers were notified and have until the deadline to act.', empty: 'No customer owes us an answer.' },
@@ -26,7 +27,7 @@ async function loadQueue(name: string): Promise<{ rows: Row[]; fallback: boolean
     return { rows: items.map(toRow), fallback: false };
   } catch (e) {
     if (!(e instanceof ApiError) || !e.unavailable) throw e;
-    if (name === 'new') return { rows: ((await api.cases.list({ category: 'unclassified', limit: 200 })) as unknown as Record<string, unknown>[]).map(toRow), fallback: true };
+    if (name === 'unclassified') return { rows: ((await api.cases.list({ category: 'unclassified', limit: 200 })) as unknown as Record<string, unknown>[]).map(toRow), fallback: true };
     if (name === 'failed-reports') return { rows: ((await api.reports.list('failed')) as unknown as Record<string, unknown>[]).map(toRow), fallback: true };
     throw e;
   }
@@ -65,7 +66,7 @@ export function Queue(props: { name: string }) {
       </header>
       {notice && <p className="notice info" role="status">{notice}</p>}
       {data.data?.fallback && <p className="notice info">The server has no queue route yet; this list is read from the general case and report lists.</p>}
-      <BulkBar rows={data.data?.rows ?? []} selected={selected} reparse={props.name === 'failed-reports'} onDone={() => { setSelected(new Set()); data.reload(); }} />
+      <BulkBar rows={data.data?.rows ?? []} selected={selected} onDone={() => { setSelected(new Set()); data.reload(); }} />
       {data.loading && !data.data ? (
         <Loading />
       ) : data.error ? (

@@ -15,16 +15,30 @@ async function rawText(id: number): Promise<string | null> {
   }
 }
 
-async function load(id: number): Promise<{ report: ReportDetail | null; raw: string | null; mail: MailView | null; reportError: ApiError | null }> {
-  const [report, raw] = await Promise.all([
-    api.reports.get(id).then(
-      (r) => ({ r, e: null as ApiError | null }),
-      (e: ApiError) => ({ r: null, e }),
-    ),
-    rawText(id),
-  ]);
-  if (!report.r && raw === null) throw report.e ?? new ApiError(404, 'unavailable', 'Not available on this server yet.');
-  return { report: report.r, raw, mail: raw !== null ? readMail(raw) : null, reportError: report.e };
+/**
+ * The server's text view of the report when it has one; otherwise the raw bytes, read here. The
+ * raw source itself is fetched only when the operator opens its tab.
+ */
+async function load(id: number): Promise<{ report: ReportDetail | null; raw: string | null; mail: MailView | null }> {
+  let report: ReportDetail | null = null;
+  let failure: ApiError | null = null;
+  try {
+    report = await api.reports.get(id);
+  } catch (e) {
+    failure = e as ApiError;
+  }
+  if (report?.headers) return { report, raw: null, mail: null };
+  const raw = await rawText(id);
+  if (!report && raw === null) throw failure ?? new ApiError(404, 'unavailable', 'Not available on this server yet.');
+  return { report, raw, mail: raw !== null ? readMail(raw) : null };
+}
+
+function RawSource(props: { id: number; raw: string | null }) {
+  const data = useAsync(() => (props.raw !== null ? Promise.resolve(props.raw) : rawText(props.id)), [props.id]);
+  if (data.loading) return <Loading label="Loading the raw source…" />;
+  if (data.error) return <Problem error={data.error} what="Raw source" />;
+  const raw = data.data ?? '';
+  return <pre className="mailbody raw">{raw.length > 400_000 ? `${raw.slice(0, 400_000)}\n… (truncated for display)` : raw}</pre>;
 }
 
 function Verdict(props: { name: string; value: string }) {
@@ -98,7 +112,7 @@ export function ReportViewer(props: { id: number; compact?: boolean }) {
       </dl>
       <div className="tabs" role="tablist">
         {(['body', 'headers', 'raw'] as const).map((t) => (
-          <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'tab on' : 'tab'} onClick={() => setTab(t)} disabled={t === 'raw' && raw === null}>
+          <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'tab on' : 'tab'} onClick={() => setTab(t)}>
             {t === 'body' ? 'Body' : t === 'headers' ? `Headers (${headers.length})` : 'Raw source'}
           </button>
         ))}
@@ -106,7 +120,9 @@ export function ReportViewer(props: { id: number; compact?: boolean }) {
       {tab === 'body' && (
         <>
           {mail && mail.bodyType === 'text/html' && <p className="muted small">HTML body shown as source text; it is never rendered.</p>}
+          {report?.parseError && <p className="notice error small">{report.parseError}</p>}
           <pre className="mailbody" data-testid="report-body">{body || '(empty body)'}</pre>
+          {report?.bodyTruncated && <p className="muted small">The body is cut short here; the raw source has all of it.</p>}
         </>
       )}
       {tab === 'headers' && (
@@ -121,7 +137,7 @@ export function ReportViewer(props: { id: number; compact?: boolean }) {
           </tbody>
         </table>
       )}
-      {tab === 'raw' && raw !== null && <pre className="mailbody raw">{raw.length > 400_000 ? `${raw.slice(0, 400_000)}\n… (truncated for display)` : raw}</pre>}
+      {tab === 'raw' && <RawSource id={props.id} raw={raw} />}
       <h4>Attachments ({attachments.length})</h4>
       {attachments.length ? (
         <table className="grid compact" data-testid="report-attachments">

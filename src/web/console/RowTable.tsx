@@ -35,8 +35,8 @@ export function RowTable(props: {
       ArrowDown: () => setCursor((c) => Math.min(rows.length - 1, c + 1)),
       k: () => setCursor((c) => Math.max(0, c - 1)),
       ArrowUp: () => setCursor((c) => Math.max(0, c - 1)),
-      Enter: () => rows[cursor] && navigate(rows[cursor].href),
-      o: () => rows[cursor] && navigate(rows[cursor].href),
+      Enter: () => rows[cursor]?.href && navigate(rows[cursor].href!),
+      o: () => rows[cursor]?.href && navigate(rows[cursor].href!),
       x: () => props.selectable !== false && rows[cursor] && toggle(rows[cursor].key),
     },
     [rows, cursor, props.selected],
@@ -70,11 +70,9 @@ export function RowTable(props: {
                 <input type="checkbox" aria-label={`Select ${r.kind} ${r.id}`} checked={props.selected.has(r.key)} onChange={() => toggle(r.key)} />
               </td>
             )}
-            <td className="num mono">
-              <Link to={r.href}>{r.id}</Link>
-            </td>
+            <td className="num mono">{r.href ? <Link to={r.href}>{r.id}</Link> : r.id}</td>
             <td className="mono strong">
-              <Link to={r.href}>{r.title}</Link>
+              {r.href ? <Link to={r.href}>{r.title}</Link> : r.title}
               {r.detail && <div className="sub">{r.detail}</div>}
             </td>
             <td>{r.category ? <Category value={r.category} /> : '—'}</td>

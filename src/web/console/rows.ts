@@ -6,7 +6,7 @@ export interface Row {
   key: string;
   kind: 'case' | 'report' | 'event' | 'action';
   id: number;
-  href: string;
+  href: string | null;
   caseId: number | null;
   reportId: number | null;
   title: string;
@@ -27,7 +27,7 @@ export function toRow(x: Any): Row {
   const id = n(x.id) ?? 0;
   const caseId = kind === 'case' ? id : n(x.caseId);
   const reportId = kind === 'report' ? id : n(x.reportId);
-  const href = caseId ? `/console/cases/${caseId}` : reportId ? `/console/reports/${reportId}` : '#';
+  const href = caseId ? `/console/cases/${caseId}` : reportId ? `/console/reports/${reportId}` : null;
   const title =
     s(x.title) ??
     (kind === 'report' ? (s(x.subject) ?? s(x.filename) ?? `Report ${id}`) : kind === 'event' ? (s(x.ip) ?? s(x.domain) ?? s(x.url) ?? s(x.email) ?? s(x.resource) ?? `Event ${id}`) : kind === 'action' ? `${s(x.kind) ?? 'action'}${x.scope ? ` (${s(x.scope)})` : ''}` : (s(x.resource) ?? `Case ${id}`));
