@@ -105,13 +105,17 @@ describe('the console against a hostile report', () => {
     expect(await raw.textContent()).toContain(HOSTILE_PAYLOADS[3]);
     await page.waitForTimeout(500);
 
-    const dom = await page.evaluate(() => ({
+    const dom = await page.evaluate(() => {
+      // Runs in the page (the server's tsconfig has no DOM types).
+      const document = (globalThis as any).document;
+      return {
       pwned: (globalThis as unknown as { __pwned?: unknown }).__pwned ?? null,
-      scripts: [...document.querySelectorAll('script')].map((s) => s.getAttribute('src')),
+      scripts: [...document.querySelectorAll('script')].map((s: any) => s.getAttribute('src') as string | null),
       iframes: document.querySelectorAll('iframe').length,
-      foreignImages: [...document.querySelectorAll('img')].map((i) => i.getAttribute('src')),
-      handlers: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
-    }));
+      foreignImages: [...document.querySelectorAll('img')].map((i: any) => i.getAttribute('src') as string),
+      handlers: [...document.querySelectorAll('*')].filter((el: any) => [...el.attributes].some((a: any) => a.name.startsWith('on'))).length,
+      };
+    });
     expect(dom.pwned).toBeNull();
     expect(fired).toEqual([]);
     expect(dom.scripts.every((s) => s !== null && s.startsWith('/assets/'))).toBe(true);
@@ -131,6 +135,7 @@ describe('the console against a hostile report', () => {
     });
     await page.goto(`${server.url}/console`);
     const result = await page.evaluate(() => {
+      const document = (globalThis as any).document;
       const out: Record<string, string> = {};
       const attempt = (name: string, f: () => void) => {
         try {
