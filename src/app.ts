@@ -13,6 +13,7 @@ import { IngestService } from './services/ingest.service.js';
 import { InventoryService } from './services/inventory.service.js';
 import { ReportService } from './services/report.service.js';
 import { type Database, openDatabase } from './storage/database.js';
+import { installWorkflow } from './workflow/install.js';
 
 export interface AbuseDeskOptions {
   clock?: Clock;
@@ -60,6 +61,7 @@ export class AbuseDesk {
     this.cases = new CaseService(database.db);
     this.inventory = new InventoryService(this.ctx);
     this.reports = new ReportService(database.db);
+    installWorkflow(this);
   }
 
   static async open(config: Config, opts: AbuseDeskOptions = {}): Promise<AbuseDesk> {

@@ -4,6 +4,7 @@ import { authExtension } from './auth/auth.extension.js';
 import { webPlugin } from './http/web.plugin.js';
 import type { Component } from './serve.js';
 import { intakeExtension } from './intake/intake.extension.js';
+import { workflowExtension } from './workflow/extension.js';
 
 /**
  * What `serve` runs besides the API and the worker: each part of the system that listens or
@@ -14,6 +15,7 @@ export async function extensions(desk: AbuseDesk): Promise<{ components: Compone
   const parts: { components?: Component[]; plugins?: HttpPlugin[] }[] = [
     { plugins: [webPlugin()] },
     await intakeExtension(desk),
+    workflowExtension(desk),
     authExtension(desk),
   ];
   return { components: parts.flatMap((p) => p.components ?? []), plugins: parts.flatMap((p) => p.plugins ?? []) };

@@ -1,0 +1,243 @@
+import type { Executor, Tx } from '../storage/database.js';
+import type { AuditEntry } from '../storage/repositories/audit.repository.js';
+import { type CaseRow, CaseRepository } from '../storage/repositories/case.repository.js';
+import { JobRepository } from '../storage/repositories/job.repository.js';
+import { type CaseWorkflowRow, SWEEP_JOB, WorkflowRepository } from '../storage/repositories/workflow.repository.js';
+import { addDuration, durationMs } from './duration.js';
+import type { ExecutorRegistry } from './executors.js';
+import { activePolicy, categoryRules, type Policy, policyByRef } from './policy.js';
+
+export const EXECUTE_JOB = 'execute-action';
+
+/** What the ladder functions share within one transaction: the audit entries are appended once at the end. */
+export interface LadderTx {
+  tx: Tx;
+  now: Date;
+  audit: AuditEntry[];
+  registry: ExecutorRegistry;
+  /** Set when an action was approved: the worker should look for execution jobs. */
+  queued: boolean;
+}
+
+type Rules = ReturnType<typeof categoryRules>;
+
+/** The policy a case works under: the version it recorded when it opened, else the one in force now. */
+export async function policyOfCase(tx: Executor, kase: CaseRow, wf: CaseWorkflowRow | undefined, now: Date): Promise<Policy | null> {
+  const ref = kase.policy_version ?? wf?.policy_ref ?? null;
+  if (ref) {
+    const p = await policyByRef(tx, ref);
+    if (p) return p;
+  }
+  return activePolicy(tx, now);
+}
+
+async function load(l: LadderTx, caseId: number) {
+  const kase = await new CaseRepository(l.tx).get(caseId);
+  if (!kase) return null;
+  const repo = new WorkflowRepository(l.tx);
+  let wf = await repo.get(caseId);
+  const policy = await policyOfCase(l.tx, kase, wf, l.now);
+  if (!policy) return null;
+  if (!wf) wf = await repo.create(caseId, policy.ref, l.now);
+  return { kase, wf, policy, rules: categoryRules(policy, kase.category), repo };
+}
+
+/**
+ * New events reached a case (the decide job): push its auto-close back, start the ladder once the
+ * category's threshold is met, or fire a `repeat` step that was waiting for them.
+ */
+export async function decideCase(l: LadderTx, caseId: number): Promise<void> {
+  const s = await load(l, caseId);
+  if (!s || s.kase.closed_at) return;
+  const { kase, wf, rules, repo } = s;
+  const patch: Partial<CaseWorkflowRow> = { last_event_at: l.now.toISOString(), close_at: addDuration(l.now, rules.autoCloseAfter).toISOString() };
+  if (wf.step === -1) {
+    let qualifies = rules.ladder.length > 0;
+    if (qualifies && rules.notify) {
+      const since = new Date(l.now.getTime() - durationMs(rules.notify.window)!).toISOString();
+      const n = await repo.eventsSince(caseId, since);
+      qualifies = n >= rules.notify.threshold;
+      if (!qualifies && kase.status === 'open') {
+        await new CaseRepository(l.tx).setStatus(caseId, 'watching', l.now);
+        l.audit.push({ actor: 'policy', entity: 'case', entityId: caseId, action: 'below-threshold', data: { events: n, threshold: rules.notify.threshold, window: rules.notify.window } });
+      }
+    }
+    await repo.update(caseId, patch, l.now);
+    if (qualifies) await fireStep(l, s, 0);
+  } else if (wf.armed_step !== null) {
+    await repo.update(caseId, patch, l.now);
+    l.audit.push({ actor: 'policy', entity: 'case', entityId: caseId, action: 'repeat-seen', data: { step: wf.armed_step } });
+    await fireStep(l, s, wf.armed_step);
+  } else {
+    await repo.update(caseId, patch, l.now);
+  }
+  await ensureSweep(l, patch.close_at!);
+}
+
+/** Proposes (or, where the policy needs no approval, approves and queues) the actions of step `j`. */
+async function fireStep(l: LadderTx, s: NonNullable<Awaited<ReturnType<typeof load>>>, j: number): Promise<void> {
+  const { kase, policy, rules, repo } = s;
+  const step = rules.ladder[j];
+  const deadlineAt = step.deadline !== undefined ? addDuration(l.now, step.deadline).toISOString() : null;
+  let proposed = 0;
+  for (const [i, a] of step.actions.entries()) {
+    const auto = step.approval === 'none';
+    const params: Record<string, unknown> = {
+      ...a.params,
+      clause: rules.clause,
+      section: rules.section,
+      severity: rules.severity,
+      policy: policy.ref,
+      stepName: step.name,
+      ...(step.price ? { price: step.price } : {}),
+      ...(deadlineAt ? { deadline: deadlineAt } : {}),
+    };
+    const row = await repo.insertAction(
+      {
+        caseId: kase.id,
+        kind: a.kind,
+        scope: a.scope ?? null,
+        status: auto ? 'approved' : 'proposed',
+        step: j,
+        dueAt: deadlineAt,
+        approval: auto ? null : step.approval,
+        approvedBy: auto ? 'policy' : null,
+        reason: `${policy.ref} ${kase.category} step ${j + 1} (${step.name})${auto ? ': no approval needed' : `: needs ${step.approval} approval`}`,
+        idempotencyKey: `case-${kase.id}-step-${j}-action-${i}`,
+        params,
+        requestedBy: 'policy',
+      },
+      l.now,
+    );
+    if (!row) continue;
+    l.audit.push({ actor: 'policy', entity: 'action', entityId: row.id, action: auto ? 'approved' : 'proposed', data: { case: kase.id, kind: a.kind, scope: a.scope ?? null, step: j, dueAt: deadlineAt, by: auto ? 'policy' : null } });
+    if (auto) {
+      await new JobRepository(l.tx).enqueue(EXECUTE_JOB, { actionId: row.id }, l.now, { maxAttempts: 1000 });
+      l.queued = true;
+    } else proposed++;
+  }
+  await repo.update(kase.id, { step: j, step_started_at: l.now.toISOString(), deadline_at: deadlineAt, armed_step: null, paused_remaining_ms: null, resume_at: null, finished: j === rules.ladder.length - 1 && !deadlineAt ? 1 : 0 }, l.now);
+  await new CaseRepository(l.tx).setStatus(kase.id, proposed ? 'awaiting-approval' : 'in-progress', l.now);
+  l.audit.push({ actor: 'policy', entity: 'case', entityId: kase.id, action: 'step', data: { step: j, name: step.name, deadline: deadlineAt, policy: policy.ref } });
+  if (deadlineAt) await ensureSweep(l, deadlineAt);
+}
+
+/**
+ * A timer of the case fell due: a paused clock resumes, a deadline passes (the next step follows
+ * as the ladder says), or the case, quiet for long enough, closes itself.
+ */
+export async function onTimer(l: LadderTx, caseId: number): Promise<void> {
+  const s = await load(l, caseId);
+  if (!s) return;
+  const { kase, wf, rules, repo } = s;
+  const now = l.now.toISOString();
+  if (kase.closed_at) {
+    await repo.update(caseId, { deadline_at: null, resume_at: null, close_at: null, finished: 1 }, l.now);
+    return;
+  }
+  if (wf.resume_at && wf.resume_at <= now) {
+    const deadline = new Date(l.now.getTime() + (wf.paused_remaining_ms ?? 0)).toISOString();
+    await repo.update(caseId, { resume_at: null, paused_remaining_ms: null, deadline_at: deadline }, l.now);
+    l.audit.push({ actor: 'clock', entity: 'case', entityId: caseId, action: 'clock-resumed', data: { deadline } });
+    wf.deadline_at = deadline;
+    await ensureSweep(l, deadline);
+  }
+  if (wf.deadline_at && wf.deadline_at <= now) {
+    await repo.update(caseId, { deadline_at: null }, l.now);
+    l.audit.push({ actor: 'clock', entity: 'case', entityId: caseId, action: 'deadline-passed', data: { step: wf.step, deadline: wf.deadline_at } });
+    await escalate(l, s, wf, rules);
+  }
+  if (wf.close_at && wf.close_at <= now) await autoClose(l, s);
+}
+
+async function escalate(l: LadderTx, s: NonNullable<Awaited<ReturnType<typeof load>>>, wf: CaseWorkflowRow, rules: Rules): Promise<void> {
+  const replied = !!wf.last_reply_at && !!wf.step_started_at && wf.last_reply_at >= wf.step_started_at;
+  for (let j = wf.step + 1; j < rules.ladder.length; j++) {
+    const next = rules.ladder[j];
+    if (next.when === 'deadline') return fireStep(l, s, j);
+    if (next.when === 'no-reply') {
+      if (!replied) return fireStep(l, s, j);
+      l.audit.push({ actor: 'policy', entity: 'case', entityId: s.kase.id, action: 'step-skipped', data: { step: j, name: next.name, why: 'the customer replied' } });
+      continue;
+    }
+    await s.repo.update(s.kase.id, { armed_step: j }, l.now);
+    l.audit.push({ actor: 'policy', entity: 'case', entityId: s.kase.id, action: 'armed', data: { step: j, name: next.name, why: 'waits for a repeat' } });
+    return;
+  }
+  await s.repo.update(s.kase.id, { finished: 1 }, l.now);
+}
+
+async function autoClose(l: LadderTx, s: NonNullable<Awaited<ReturnType<typeof load>>>): Promise<void> {
+  const { kase, rules, repo } = s;
+  const busy = await repo.actionsOfCase(kase.id, ['approved', 'running']);
+  if (busy.length) {
+    // An action still being carried out: closing now would hide it; look again later.
+    const later = addDuration(l.now, rules.autoCloseAfter).toISOString();
+    await repo.update(kase.id, { close_at: later }, l.now);
+    await ensureSweep(l, later);
+    return;
+  }
+  await closeCase(l, kase, 'closed', `no new events for ${rules.autoCloseAfter}`, 'clock');
+}
+
+/** Closes or resolves a case: outstanding proposals are cancelled, timers stopped, listeners told. */
+export async function closeCase(l: LadderTx, kase: CaseRow, status: 'closed' | 'resolved', reason: string, actor: string): Promise<void> {
+  const repo = new WorkflowRepository(l.tx);
+  for (const a of await repo.actionsOfCase(kase.id, ['proposed', 'approved'])) {
+    if (await repo.transition(a.id, ['proposed', 'approved'], 'cancelled', { reason: `case ${status}: ${reason}`, finished_at: l.now.toISOString() }, l.now)) {
+      l.audit.push({ actor, entity: 'action', entityId: a.id, action: 'cancelled', data: { why: `case ${status}` } });
+    }
+  }
+  await new CaseRepository(l.tx).setStatus(kase.id, status, l.now, true);
+  await repo.update(kase.id, { deadline_at: null, resume_at: null, close_at: null, armed_step: null, finished: 1 }, l.now);
+  l.audit.push({ actor, entity: 'case', entityId: kase.id, action: status, data: { reason } });
+  const closed = { ...kase, status, closed_at: l.now.toISOString() };
+  for (const listener of l.registry.caseClosed) await listener(l.tx, closed, { status, reason, actor }, l.now);
+}
+
+/**
+ * A customer's reply reached the case: the deadline pauses (until an operator resumes it or the
+ * policy's longest pause runs out), restarts in full, or runs on, as the category's rules say.
+ */
+export async function customerReplied(l: LadderTx, caseId: number): Promise<'paused' | 'restarted' | 'unchanged' | 'no-case'> {
+  const s = await load(l, caseId);
+  if (!s || s.kase.closed_at) return 'no-case';
+  const { wf, rules, repo } = s;
+  const step = wf.step >= 0 ? rules.ladder[wf.step] : undefined;
+  let effect: 'paused' | 'restarted' | 'unchanged' = 'unchanged';
+  const patch: Partial<CaseWorkflowRow> = { last_reply_at: l.now.toISOString() };
+  if (wf.deadline_at && rules.onReply === 'pause') {
+    patch.paused_remaining_ms = Math.max(0, Date.parse(wf.deadline_at) - l.now.getTime());
+    patch.deadline_at = null;
+    patch.resume_at = addDuration(l.now, rules.replyPauseMax).toISOString();
+    effect = 'paused';
+  } else if (rules.onReply === 'restart' && step?.deadline !== undefined && (wf.deadline_at || wf.resume_at)) {
+    patch.deadline_at = addDuration(l.now, step.deadline).toISOString();
+    patch.resume_at = null;
+    patch.paused_remaining_ms = null;
+    effect = 'restarted';
+  }
+  await repo.update(caseId, patch, l.now);
+  l.audit.push({ actor: 'customer', entity: 'case', entityId: caseId, action: 'customer-replied', data: { clock: effect, deadline: patch.deadline_at ?? wf.deadline_at, resumeAt: patch.resume_at ?? null } });
+  const next = patch.resume_at ?? patch.deadline_at;
+  if (next) await ensureSweep(l, next);
+  return effect;
+}
+
+/** An operator restarts a paused clock now (the customer's reply was read and answered). */
+export async function resumeClock(l: LadderTx, caseId: number, actor: string): Promise<string | null> {
+  const wf = await new WorkflowRepository(l.tx).get(caseId);
+  if (!wf || wf.paused_remaining_ms === null) return null;
+  const deadline = new Date(l.now.getTime() + wf.paused_remaining_ms).toISOString();
+  await new WorkflowRepository(l.tx).update(caseId, { resume_at: null, paused_remaining_ms: null, deadline_at: deadline }, l.now);
+  l.audit.push({ actor, entity: 'case', entityId: caseId, action: 'clock-resumed', data: { deadline } });
+  await ensureSweep(l, deadline);
+  return deadline;
+}
+
+/** Makes sure a sweep job runs by `at` (the timers themselves are rows of case_workflow). */
+export async function ensureSweep(l: LadderTx, at: string | Date): Promise<void> {
+  const when = typeof at === 'string' ? new Date(at) : at;
+  if (await new WorkflowRepository(l.tx).sweepPendingBy(when)) return;
+  await new JobRepository(l.tx).enqueue(SWEEP_JOB, {}, l.now, { runAt: when < l.now ? l.now : when, maxAttempts: 1000 });
+}
