@@ -86,7 +86,7 @@ export async function chooseResourceOption(tx: Tx, mod: NotificationsModule, cas
     await jobs.enqueue(OFFER_DUE_JOB, { caseId }, now, { runAt: new Date(followUp), maxAttempts: 20 });
   } else if (choice === 'pay') {
     patch = { status: 'paying', fees_billed: 1, follow_up_at: new Date(now.getTime() + offer.fee_interval_days * 86_400_000).toISOString() };
-    await billFee(tx, mod, offer, 1, now);
+    await billFee(tx, mod, offer, 1, now, now);
     await jobs.enqueue(RESOURCE_FEE_JOB, { caseId, period: 2 }, now, { runAt: new Date(patch.follow_up_at!), maxAttempts: 20 });
   } else {
     const followUp = new Date(now.getTime() + mod.settings.migrationMs).toISOString();
@@ -102,14 +102,15 @@ export async function chooseResourceOption(tx: Tx, mod: NotificationsModule, cas
   return (await repo.offer(caseId))!;
 }
 
-async function billFee(tx: Tx, mod: NotificationsModule, offer: ResourceOfferRow, period: number, now: Date): Promise<void> {
+/** One period's fee line; periods follow each other without gap whenever the job happens to run. */
+async function billFee(tx: Tx, mod: NotificationsModule, offer: ResourceOfferRow, period: number, periodStart: Date, now: Date): Promise<void> {
   const lines = priceLines({
     customerId: offer.customer_id,
     caseId: offer.case_id,
     actionId: null,
     prices: [{ kind: 'resource-fee', amount: offer.fee_cents / 100, currency: offer.fee_currency, per: 'period', intervalDays: offer.fee_interval_days, description: `Additional fee for resource usage, period ${period}` }],
     events: [],
-    now,
+    now: periodStart,
     keyPrefix: `resource-offer:${offer.case_id}:period:${period}`,
   });
   const stored = await new InvoiceRepository(tx).insertLines(lines, mod.settings.billingWebhook ? 'pending' : 'unsent', now);
@@ -171,8 +172,9 @@ export async function recurringFee(tx: Tx, mod: NotificationsModule, caseId: num
     return 'ended';
   }
   if (offer.fees_billed >= period) return 'billed-before';
-  await billFee(tx, mod, offer, period, now);
-  const next = new Date(now.getTime() + offer.fee_interval_days * 86_400_000);
+  const start = offer.follow_up_at ? new Date(offer.follow_up_at) : now;
+  await billFee(tx, mod, offer, period, start, now);
+  const next = new Date(start.getTime() + offer.fee_interval_days * 86_400_000);
   await repo.updateOffer(offer.id, 'paying', { fees_billed: period, follow_up_at: next.toISOString() }, now);
   await new JobRepository(tx).enqueue(RESOURCE_FEE_JOB, { caseId, period: period + 1 }, now, { runAt: next, maxAttempts: 20 });
   return 'billed';
