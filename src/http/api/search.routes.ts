@@ -28,7 +28,7 @@ export function searchRoutes(desk: AbuseDesk): FastifyPluginAsyncZod {
       '/search',
       {
         schema: {
-          summary: 'Search cases by IP or IPv4 CIDR, domain, customer, reporter, category, status and date (activity window)',
+          summary: 'Search cases by IP or IPv4 CIDR, domain, customer, reporter, category, status and date (of the last activity)',
           description:
             '`q` is read by its shape: an IP or CIDR, an e-mail address (reporter), a domain, a case number, else a customer id. Pages: pass the `x-next-cursor` header of one answer as `cursor` for the next (or ask `envelope=true` for {items, next}).',
           tags: ['console'],

@@ -21,7 +21,7 @@ export interface CaseSearch {
   customerId?: string;
   category?: string;
   status?: string;
-  /** Activity window: cases seen at or after `from` and first seen before `to`. */
+  /** Date window on the case's latest activity: last seen at or after `from` and before `to` (one index range). */
   from?: string;
   to?: string;
   caseIds?: number[];
@@ -31,9 +31,9 @@ export interface CaseSearch {
 
 export type CaseListRow = CaseRow & { customer_name: string | null };
 
-// Above this many cases behind one event value, testing each case with EXISTS in time order beats
-// fetching every case id first.
-const CANDIDATE_CAP = 20_000;
+// Up to this many cases behind one event value are fetched first and looked up by id; above it the
+// value is common, and a semi-join in time order finds a page of matches sooner than sorting them all.
+const CANDIDATE_CAP = 2_000;
 
 const caseColumns = ['cases.id', 'cases.customer_id', 'cases.category', 'cases.resource', 'cases.status', 'cases.policy_version', 'cases.opened_at', 'cases.first_seen', 'cases.last_seen', 'cases.event_count', 'cases.closed_at', 'cases.updated_at'] as const;
 
@@ -74,7 +74,7 @@ export class ConsoleRepository {
     if (where.status) q = q.where('cases.status', '=', where.status);
     if (where.open) q = q.where('cases.closed_at', 'is', null);
     if (where.from) q = q.where('cases.last_seen', '>=', where.from);
-    if (where.to) q = q.where('cases.first_seen', '<', where.to);
+    if (where.to) q = q.where('cases.last_seen', '<', where.to);
     if (where.caseIds) q = q.where('cases.id', 'in', where.caseIds.length ? where.caseIds : [-1]);
     if (cursor) q = q.where(this.before('cases.last_seen', 'cases.id', cursor));
 
@@ -87,12 +87,12 @@ export class ConsoleRepository {
     for (const [column, value] of [['ip', where.eventIp], ['domain', where.eventDomain]] as const) {
       if (!value) continue;
       const ids = await this.casesWithEvent(column, value);
-      resourceTerms.push(ids === 'many' ? sql<boolean>`exists (select 1 from events e where e.case_id = cases.id and ${sql.ref(`e.${column}`)} = ${value})` : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
+      resourceTerms.push(ids === 'many' ? sql<boolean>`cases.id in (select e.case_id from events e where ${sql.ref(`e.${column}`)} = ${value})` : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
     }
     if (resourceTerms.length) q = q.where(sql<boolean>`(${sql.join(resourceTerms, sql` or `)})`);
     if (where.reporter) {
       const ids = await this.casesWithEvent('reporter', where.reporter);
-      q = q.where(ids === 'many' ? sql<boolean>`exists (select 1 from events e where e.case_id = cases.id and e.reporter = ${where.reporter})` : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
+      q = q.where(ids === 'many' ? sql<boolean>`cases.id in (select e.case_id from events e where e.reporter = ${where.reporter})` : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
     }
     return (await q.execute()) as CaseListRow[];
   }
