@@ -136,7 +136,8 @@ export async function onTimer(l: LadderTx, caseId: number): Promise<void> {
     return;
   }
   if (wf.resume_at && wf.resume_at <= now) {
-    const deadline = new Date(l.now.getTime() + (wf.paused_remaining_ms ?? 0)).toISOString();
+    // The clock runs again from when the pause ran out, however late the sweep comes to it.
+    const deadline = new Date(Date.parse(wf.resume_at) + (wf.paused_remaining_ms ?? 0)).toISOString();
     await repo.update(caseId, { resume_at: null, paused_remaining_ms: null, deadline_at: deadline }, l.now);
     l.audit.push({ actor: 'clock', entity: 'case', entityId: caseId, action: 'clock-resumed', data: { deadline } });
     wf.deadline_at = deadline;
