@@ -14,6 +14,7 @@ import { InventoryService } from './services/inventory.service.js';
 import { ReportService } from './services/report.service.js';
 import { type Database, openDatabase } from './storage/database.js';
 import { installWorkflow } from './workflow/install.js';
+import { installNotifications } from './notifications/install.js';
 
 export interface AbuseDeskOptions {
   clock?: Clock;
@@ -62,6 +63,7 @@ export class AbuseDesk {
     this.inventory = new InventoryService(this.ctx);
     this.reports = new ReportService(database.db);
     installWorkflow(this);
+    installNotifications(this);
   }
 
   static async open(config: Config, opts: AbuseDeskOptions = {}): Promise<AbuseDesk> {

@@ -5,6 +5,7 @@ import { webPlugin } from './http/web.plugin.js';
 import type { Component } from './serve.js';
 import { intakeExtension } from './intake/intake.extension.js';
 import { workflowExtension } from './workflow/extension.js';
+import { notificationsExtension } from './notifications/notifications.extension.js';
 
 /**
  * What `serve` runs besides the API and the worker: each part of the system that listens or
@@ -16,6 +17,7 @@ export async function extensions(desk: AbuseDesk): Promise<{ components: Compone
     { plugins: [webPlugin()] },
     await intakeExtension(desk),
     workflowExtension(desk),
+    notificationsExtension(desk),
     authExtension(desk),
   ];
   return { components: parts.flatMap((p) => p.components ?? []), plugins: parts.flatMap((p) => p.plugins ?? []) };

@@ -32,6 +32,7 @@ export type ResourceChoice = (typeof RESOURCE_CHOICES)[number];
 
 export const OFFER_DUE_JOB = 'resource-offer-due';
 export const RESOURCE_FEE_JOB = 'resource-fee';
+const OFFER_GRACE_MS = 5 * 60_000;
 
 export class ResourceOfferError extends Error {
   constructor(
@@ -64,7 +65,9 @@ export async function ensureResourceOffer(mod: NotificationsModule, ctx: Executi
     const repo = new InvoiceRepository(tx);
     const row = await repo.createOffer({ caseId: ctx.case.id, customerId: ctx.customer.id, dueAt: due, feeCents: fee.cents, currency: fee.currency, intervalDays: fee.intervalDays }, now);
     if (!row) return (await repo.offer(ctx.case.id))!;
-    await new JobRepository(tx).enqueue(OFFER_DUE_JOB, { caseId: ctx.case.id }, now, { runAt: new Date(due), maxAttempts: 20 });
+    // A little after the deadline: when the policy's own ladder proposes the termination at the
+    // deadline, it goes first and this timer finds it instead of proposing a second one.
+    await new JobRepository(tx).enqueue(OFFER_DUE_JOB, { caseId: ctx.case.id }, now, { runAt: new Date(Date.parse(due) + OFFER_GRACE_MS), maxAttempts: 20 });
     await new AuditRepository(tx).append(now, [{ actor: 'notifications', entity: 'case', entityId: ctx.case.id, action: 'resource-offer', data: { dueAt: due, feeCents: fee.cents, currency: fee.currency, intervalDays: fee.intervalDays } }]);
     return row;
   });
@@ -126,7 +129,7 @@ async function proposeTermination(tx: Tx, caseId: number, reason: string, now: D
   if (!kase || kase.closed_at) return null;
   const pending = (await new ActionRepository(tx).forCase(caseId)).find((a) => a.kind === 'terminate' && ['proposed', 'approved', 'running', 'done'].includes(a.status));
   if (pending) return pending.id;
-  const row = await proposeAction(tx, caseId, { kind: 'terminate', approval: 'supervisor', reason, idempotencyKey: `resource-offer-${caseId}-terminate` }, now, 'resource-offer');
+  const row = await proposeAction(tx, caseId, { kind: 'terminate', scope: 'agreement', approval: 'supervisor', reason, idempotencyKey: `resource-offer-${caseId}-terminate` }, now, 'resource-offer');
   return row?.id ?? null;
 }
 

@@ -12,10 +12,11 @@ import { registerConsents } from './consents.command.js';
 import { registerPolicy } from './policy.command.js';
 import { registerTokens } from './tokens.command.js';
 import { registerUsers } from './users.command.js';
+import { registerInvoices } from './invoices.command.js';
 
 const program = new Command('abusedesk').description('AbuseDesk: the abuse desk of a hosting provider').showHelpAfterError();
 for (const register of [registerParse, registerIngest, registerCases, registerReports, registerInventory, registerServe, registerUsers, registerTokens]) register(program);
-for (const register of [registerPolicy, registerConsents, registerActions, registerAudit]) register(program);
+for (const register of [registerPolicy, registerConsents, registerActions, registerAudit, registerInvoices]) register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`abusedesk: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`);

@@ -10,6 +10,7 @@ import type { NotificationsModule } from './module.js';
 import { caseNoticeInput, clauseOf, contactsOf, sendOnce, stableMessageId } from './notice.service.js';
 import { caseReplyAddress } from './plus-address.js';
 import { ensureResourceOffer } from '../billing/resource-offer.service.js';
+import { workflowOf } from '../workflow/install.js';
 
 /** The deadline a notice names: the action's own, else the step's deadline from now. */
 function dueOf(ctx: ExecutionContext): string | null {
@@ -66,6 +67,15 @@ export function notifyCustomerExecutor(mod: NotificationsModule): ActionExecutor
   };
 }
 
+/** The workflow's configured authority address (one setting for both parts), when the workflow is installed. */
+function workflowAuthorities(mod: NotificationsModule): string | null {
+  try {
+    return workflowOf(mod.desk).runtime.connectors.authoritiesEmail;
+  } catch {
+    return null;
+  }
+}
+
 const MEASURES: Record<string, string> = {
   suspend: 'service suspended',
   terminate: 'agreement terminated',
@@ -82,7 +92,7 @@ export function notifyAuthoritiesExecutor(mod: NotificationsModule): ActionExecu
     connector: 'mail',
     async execute(ctx) {
       const now = ctx.clock.now();
-      const to = typeof ctx.params.to === 'string' ? ctx.params.to : mod.settings.authorityAddress;
+      const to = typeof ctx.params.to === 'string' ? ctx.params.to : (workflowAuthorities(mod) ?? mod.settings.authorityAddress);
       if (!to) throw new PermanentActionError('no authority address: set the step param "to" or ABUSEDESK_AUTHORITIES_EMAIL');
       const repo = new NotificationRepository(ctx.db);
       const reports = await repo.reportsOfCase(ctx.case.id, true);
