@@ -60,11 +60,19 @@ export async function* streamShadowserverCsv(input: Input, hints: StructuredHint
   for await (const batch of streamCsvBatches(input, hints)) yield* batch;
 }
 
-/** Peeks at the first bytes to choose gzip and the delimiter, then replays them. */
-async function openSource(input: Input): Promise<{ stream: Readable; delimiter: string }> {
-  const iterator = (Symbol.asyncIterator in (input as object) ? (input as AsyncIterable<Uint8Array>) : Readable.from(input as NodeJS.ReadableStream))[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const head = first.done ? new Uint8Array(0) : toBytes(first.value);
+/**
+ * Reads chunks until `enough` says the bytes so far suffice (or the input ends), and returns them
+ * with a stream that replays them followed by the rest of the input.
+ */
+async function peek(iterator: AsyncIterator<unknown>, enough: (b: Buffer) => boolean): Promise<{ head: Buffer; replay: AsyncGenerator<Uint8Array> }> {
+  const chunks: Buffer[] = [];
+  let head = Buffer.alloc(0);
+  while (!enough(head)) {
+    const n = await iterator.next();
+    if (n.done) break;
+    chunks.push(Buffer.from(toBytes(n.value)));
+    head = Buffer.concat(chunks);
+  }
   const replay = async function* () {
     if (head.length) yield head;
     for (;;) {
@@ -73,30 +81,21 @@ async function openSource(input: Input): Promise<{ stream: Readable; delimiter: 
       yield toBytes(n.value);
     }
   };
-  let stream = Readable.from(replay(), { objectMode: false });
-  let text: string;
-  const zip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4;
-  if (zip || (head[0] === 0x1f && head[1] === 0x8b)) {
-    stream = zip ? unzipFirstEntry(replay()) : (stream.pipe(createGunzip()) as unknown as Readable);
-    // The delimiter of a compressed file is read from its first inflated chunk.
-    const it = stream[Symbol.asyncIterator]();
-    const c = await it.next();
-    const inflated = c.done ? Buffer.alloc(0) : Buffer.from(c.value);
-    text = inflated.subarray(0, 65536).toString('utf8');
-    const rest = async function* () {
-      if (inflated.length) yield inflated;
-      for (;;) {
-        const n = await it.next();
-        if (n.done) return;
-        yield n.value as Buffer;
-      }
-    };
-    stream = Readable.from(rest(), { objectMode: false });
-  } else {
-    text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 65536)).toString('utf8');
-  }
-  const line = /^\uFEFF?([^\r\n]*)/.exec(text)?.[1] ?? '';
-  return { stream, delimiter: sniffDelimiter(line) };
+  return { head, replay: replay() };
+}
+
+/** Peeks at the first bytes to choose zip, gzip or plain, and at the first line for the delimiter. */
+async function openSource(input: Input): Promise<{ stream: Readable; delimiter: string }> {
+  const source = (Symbol.asyncIterator in (input as object) ? (input as AsyncIterable<Uint8Array>) : Readable.from(input as NodeJS.ReadableStream))[Symbol.asyncIterator]();
+  const raw = await peek(source, (b) => b.length >= 4);
+  const m = raw.head;
+  const zip = m[0] === 0x50 && m[1] === 0x4b && m[2] === 3 && m[3] === 4;
+  const gzip = m[0] === 0x1f && m[1] === 0x8b;
+  const decoded: Readable = zip ? unzipFirstEntry(raw.replay) : gzip ? Readable.from(raw.replay).pipe(createGunzip()) : Readable.from(raw.replay);
+  // The delimiter is read from the first line of the (inflated) text.
+  const text = await peek(decoded[Symbol.asyncIterator](), (b) => b.includes(10) || b.length >= 65536);
+  const line = /^\uFEFF?([^\r\n]*)/.exec(text.head.subarray(0, 65536).toString('utf8'))?.[1] ?? '';
+  return { stream: Readable.from(text.replay, { objectMode: false }), delimiter: sniffDelimiter(line) };
 }
 
 /** Inflated bytes past this from one streamed archive are refused (a real report is far smaller). */
@@ -141,6 +140,7 @@ function unzipFirstEntry(chunks: AsyncIterable<Uint8Array>): Readable {
 
 function toBytes(v: unknown): Uint8Array {
   if (v instanceof Uint8Array) return v;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
   if (typeof v === 'string') return Buffer.from(v, 'utf8');
   throw new CsvStreamError('stream yielded something other than bytes');
 }

@@ -219,6 +219,15 @@ describe('Shadowserver CSV', () => {
     await expect(run()).rejects.toThrow(/record larger than the limit/);
   });
 
+  it('streams a semicolon table delivered a few bytes at a time', async () => {
+    const text = 'timestamp;ip;port;tag\n2024-05-01 00:00:00;192.0.2.5;161;snmp\n2024-05-01 00:00:01;192.0.2.6;161;snmp\n';
+    const bytes = enc(text);
+    const pieces = Array.from({ length: bytes.length }, (_, i) => bytes.subarray(i, i + 1));
+    const got = [];
+    for await (const e of streamShadowserverCsv(Readable.from(pieces), { filename: 'scan_snmp.csv' })) got.push(e.ip);
+    expect(got).toEqual(['192.0.2.5', '192.0.2.6']);
+  });
+
   it('refuses to stream a table it does not know', async () => {
     const run = async () => {
       for await (const _ of streamShadowserverCsv(Readable.from([enc('a,b,c\n1,2,3\n')]), {})) void _;
