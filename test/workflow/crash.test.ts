@@ -11,6 +11,10 @@ import { Receiver, report, SECRET } from './harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
+function databaseEnv(c: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string }): Record<string, string> {
+  return c.kind === 'postgres' ? { ABUSEDESK_DATABASE_URL: c.url } : { ABUSEDESK_DATABASE_URL: '', ABUSEDESK_DATA_DIR: dirname(c.file) };
+}
+
 /** A worker killed in the middle of an action: after restart the receiver sees the effect exactly once. */
 describeEachEngine('worker killed during an action', (db) => {
   let sink: SmtpSink;
@@ -52,7 +56,7 @@ describeEachEngine('worker killed during an action', (db) => {
       ABUSEDESK_ACTION_WEBHOOK_URL: receiver.url,
       ABUSEDESK_ACTION_WEBHOOK_SECRET: SECRET,
       ABUSEDESK_ACTION_WEBHOOK_TIMEOUT_MS: '60000',
-      ...(db().config.kind === 'postgres' ? { ABUSEDESK_DATABASE_URL: db().config.url } : { ABUSEDESK_DATABASE_URL: '', ABUSEDESK_DATA_DIR: dirname((db().config as { file: string }).file) }),
+      ...databaseEnv(db().config),
     };
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/workflow/crash-worker.ts')], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

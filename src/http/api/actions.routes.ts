@@ -2,6 +2,8 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AbuseDesk } from '../../app.js';
+import { principalOf } from '../../auth/auth.plugin.js';
+import { SUPERVISORS } from '../../auth/roles.js';
 import { workflowOf } from '../../workflow/install.js';
 import { WorkflowError } from '../../workflow/service.js';
 
@@ -59,20 +61,22 @@ export function actionsRoutes(desk: AbuseDesk): FastifyPluginAsyncZod {
       const a = await wf().getAction(req.params.id);
       return a ?? reply.code(404).send({ error: 'not_found', message: `no action ${req.params.id}` });
     });
-    const body = z.object({ by: z.string().min(1), reason: z.string().nullable().default(null) });
+    // Who acts is the signed-in principal (as the audit log names it), never a name in the body.
+    const body = z.object({ reason: z.string().nullable().default(null) });
+    const actor = (req: Parameters<typeof principalOf>[0]) => principalOf(req).actor;
     app.post(
       '/actions/:id/approve',
-      { schema: { summary: 'Approve a proposed action', tags: ['actions'], params: idParams, body: body.extend({ role: z.enum(['operator', 'supervisor']).default('operator') }), response: responses } },
-      async (req, reply) => wf().approve(req.params.id, req.body.by, req.body.role, req.body.reason).catch((e) => workflowError(reply, e)),
+      { schema: { summary: 'Approve a proposed action', tags: ['actions'], params: idParams, body, response: responses } },
+      async (req, reply) => wf().approve(req.params.id, actor(req), SUPERVISORS.includes(principalOf(req).role) ? 'supervisor' : 'operator', req.body.reason).catch((e) => workflowError(reply, e)),
     );
     app.post('/actions/:id/cancel', { schema: { summary: 'Cancel an action', tags: ['actions'], params: idParams, body, response: responses } }, async (req, reply) =>
-      wf().cancel(req.params.id, req.body.by, req.body.reason).catch((e) => workflowError(reply, e)),
+      wf().cancel(req.params.id, actor(req), req.body.reason).catch((e) => workflowError(reply, e)),
     );
     app.post('/actions/:id/done', { schema: { summary: 'Mark a manual action carried out', tags: ['actions'], params: idParams, body, response: responses } }, async (req, reply) =>
-      wf().markDone(req.params.id, req.body.by, req.body.reason).then((a) => a!).catch((e) => workflowError(reply, e)),
+      wf().markDone(req.params.id, actor(req), req.body.reason).then((a) => a!).catch((e) => workflowError(reply, e)),
     );
     app.post('/actions/:id/retry', { schema: { summary: 'Try a failed action again', tags: ['actions'], params: idParams, body, response: responses } }, async (req, reply) =>
-      wf().retry(req.params.id, req.body.by).catch((e) => workflowError(reply, e)),
+      wf().retry(req.params.id, actor(req)).catch((e) => workflowError(reply, e)),
     );
     app.post(
       '/cases/:id/actions',
@@ -82,7 +86,6 @@ export function actionsRoutes(desk: AbuseDesk): FastifyPluginAsyncZod {
           tags: ['actions'],
           params: idParams,
           body: z.object({
-            by: z.string().min(1),
             kind: z.string().min(1),
             scope: z.string().nullable().default(null),
             approval: z.enum(['none', 'operator', 'supervisor']).default('operator'),
@@ -93,9 +96,8 @@ export function actionsRoutes(desk: AbuseDesk): FastifyPluginAsyncZod {
         },
       },
       async (req, reply) => {
-        const { by, ...spec } = req.body;
         return wf()
-          .propose(req.params.id, spec, by)
+          .propose(req.params.id, req.body, actor(req))
           .then((a) => a ?? reply.code(409).send({ error: 'conflict', message: 'an action with this key exists' }))
           .catch((e) => workflowError(reply, e));
       },
@@ -103,10 +105,10 @@ export function actionsRoutes(desk: AbuseDesk): FastifyPluginAsyncZod {
     const ok = z.object({ ok: z.boolean(), detail: z.string().nullable() });
     app.post(
       '/cases/:id/resolve',
-      { schema: { summary: 'Close a case as resolved', tags: ['actions'], params: idParams, body: z.object({ by: z.string().min(1), reason: z.string().min(1) }), response: { 200: ok, 404: error, 409: error } } },
+      { schema: { summary: 'Close a case as resolved', tags: ['actions'], params: idParams, body: z.object({ reason: z.string().min(1) }), response: { 200: ok, 404: error, 409: error } } },
       async (req, reply) =>
         wf()
-          .resolveCase(req.params.id, req.body.by, req.body.reason)
+          .resolveCase(req.params.id, actor(req), req.body.reason)
           .then(() => ({ ok: true, detail: null }))
           .catch((e) => workflowError(reply, e)),
     );
@@ -120,9 +122,9 @@ export function actionsRoutes(desk: AbuseDesk): FastifyPluginAsyncZod {
     );
     app.post(
       '/cases/:id/resume-clock',
-      { schema: { summary: "Restart a deadline a customer's reply paused", tags: ['actions'], params: idParams, body: z.object({ by: z.string().min(1) }), response: { 200: ok } } },
+      { schema: { summary: "Restart a deadline a customer's reply paused", tags: ['actions'], params: idParams, response: { 200: ok } } },
       async (req) => {
-        const deadline = await wf().resumeClock(req.params.id, req.body.by);
+        const deadline = await wf().resumeClock(req.params.id, actor(req));
         return { ok: deadline !== null, detail: deadline };
       },
     );

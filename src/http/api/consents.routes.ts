@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AbuseDesk } from '../../app.js';
+import { principalOf } from '../../auth/auth.plugin.js';
 import { ConsentError, consentBody } from '../../workflow/consents.js';
 import { workflowOf } from '../../workflow/install.js';
 
@@ -47,11 +48,10 @@ export function consentsRoutes(desk: AbuseDesk): FastifyPluginAsyncZod {
     });
     app.post(
       '/consents',
-      { schema: { summary: 'Record a consent (IRC) or permission (port scan, security audit)', tags: ['consents'], body: consentBody.extend({ by: z.string().min(1) }), response: { 201: consent, 400: error } } },
+      { schema: { summary: 'Record a consent (IRC) or permission (port scan, security audit)', tags: ['consents'], body: consentBody, response: { 201: consent, 400: error } } },
       async (req, reply) => {
-        const { by, ...input } = req.body;
         try {
-          return reply.code(201).send(await svc().add(input, by));
+          return reply.code(201).send(await svc().add(req.body, principalOf(req).actor));
         } catch (err) {
           if (err instanceof ConsentError) return reply.code(400).send({ error: 'invalid_consent', message: err.message });
           throw err;
@@ -60,10 +60,10 @@ export function consentsRoutes(desk: AbuseDesk): FastifyPluginAsyncZod {
     );
     app.post(
       '/consents/:id/revoke',
-      { schema: { summary: 'Revoke a consent', tags: ['consents'], params: z.object({ id: z.coerce.number().int() }), body: z.object({ by: z.string().min(1), reason: z.string().nullable().default(null) }), response: { 200: consent, 409: error } } },
+      { schema: { summary: 'Revoke a consent', tags: ['consents'], params: z.object({ id: z.coerce.number().int() }), body: z.object({ reason: z.string().nullable().default(null) }), response: { 200: consent, 409: error } } },
       async (req, reply) => {
         try {
-          return await svc().revoke(req.params.id, req.body.by, req.body.reason);
+          return await svc().revoke(req.params.id, principalOf(req).actor, req.body.reason);
         } catch (err) {
           if (err instanceof ConsentError) return reply.code(409).send({ error: 'conflict', message: err.message });
           throw err;

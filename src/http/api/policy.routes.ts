@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AbuseDesk } from '../../app.js';
+import { principalOf } from '../../auth/auth.plugin.js';
+import { SUPERVISORS } from '../../auth/roles.js';
 import { workflowOf } from '../../workflow/install.js';
 import { parsePolicy, PolicyError } from '../../workflow/policy.js';
 import { WorkflowError } from '../../workflow/service.js';
@@ -41,10 +43,10 @@ export function policyRoutes(desk: AbuseDesk): FastifyPluginAsyncZod {
     });
     app.post(
       '/policy/activate',
-      { schema: { summary: 'Activate a policy version (customers are told once)', tags: ['policy'], body: body.extend({ by: z.string().min(1), announce: z.boolean().default(true) }), response: { 200: z.object({ ref: z.string(), stored: z.boolean() }), 400: refused, 409: refused } } },
+      { config: { roles: SUPERVISORS }, schema: { summary: 'Activate a policy version (customers are told once); supervisors only', tags: ['policy'], body: body.extend({ announce: z.boolean().default(true) }), response: { 200: z.object({ ref: z.string(), stored: z.boolean() }), 400: refused, 409: refused } } },
       async (req, reply) => {
         try {
-          const r = await wf().activatePolicy(req.body.text, req.body.file, req.body.by, { announce: req.body.announce });
+          const r = await wf().activatePolicy(req.body.text, req.body.file, principalOf(req).actor, { announce: req.body.announce });
           return { ref: r.policy.ref, stored: r.stored };
         } catch (err) {
           if (err instanceof PolicyError) return reply.code(400).send({ error: 'invalid_policy', message: err.message, problems: err.problems });
