@@ -90,7 +90,8 @@ const port = z.number().int().min(1).max(65535);
 
 const coreSchema = z.object({
   xarf_version: z.string().regex(/^4\.\d+\.\d+$/, 'xarf_version must be 4.x.y'),
-  report_id: z.uuid(),
+  // JSON Schema's `format: uuid` takes any 8-4-4-4-12 hex id, not only RFC 9562 variants.
+  report_id: z.guid(),
   timestamp: z.iso.datetime({ offset: true }),
   reporter: contact,
   sender: contact.optional(),
