@@ -8,6 +8,7 @@
  *   ABUSEDESK_BENCH_SCALE=0.1 npm run bench -- console   a tenth, for a quick run
  *   ABUSEDESK_BENCH_ENGINES=sqlite|postgres       one engine only
  *   ABUSEDESK_BENCH_DATABASE_URL=postgres://...   the PostgreSQL server (a fresh database is created and dropped)
+ *   ABUSEDESK_BENCH_KEEP=1                         keep the seeded databases (to EXPLAIN a query), and skip the measurements
  *
  * The data is generated inside the database (INSERT ... SELECT over a recursive CTE or
  * generate_series), with secondary indexes dropped during the load and rebuilt from their own
@@ -251,6 +252,11 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
         ? statSync((config as { file: string }).file).size
         : Number((await sql.raw<{ n: string }>('select pg_database_size(current_database()) as n').execute(db)).rows[0].n);
     log(`  seeded in ${((performance.now() - seedStart) / 1000).toFixed(0)} s, database ${(size / 2 ** 30).toFixed(2)} GiB`);
+    if (process.env.ABUSEDESK_BENCH_KEEP) {
+      log(`  kept: ${engine === 'sqlite' ? (config as { file: string }).file : (config as { url: string }).url}`);
+      cleanup = async () => {};
+      return;
+    }
 
     const base = loadConfig({ ABUSEDESK_DATA_DIR: tmpdir() });
     const desk = await AbuseDesk.open({ ...base, database: config }, { log: createLogger('silent'), database });
@@ -271,7 +277,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
 
     log('  queue pages (50 items)');
     const queues = ['new', 'unclassified', 'unassigned', 'awaiting-approval', 'awaiting-customer', 'overdue', 'failed-actions', 'failed-reports'];
-    await measure('GET /queues (all counts, capped at 10,000)', () => get('/api/v1/queues'), rows);
+    await measure('GET /queues (all counts, capped at 1,000)', () => get('/api/v1/queues'), rows);
     for (const q of queues) {
       const first = await get(`/api/v1/queues/${q}?limit=50`);
       const items = first.json() as unknown[];

@@ -15,8 +15,8 @@ import { decodeCursor, encodeCursor, type SearchParams, searchFilter } from './s
 export const QUEUES = ['new', 'unclassified', 'unassigned', 'awaiting-approval', 'awaiting-customer', 'overdue', 'failed-actions', 'failed-reports'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
-/** Queues larger than this show as "10000+": an exact count would be a scan. */
-export const QUEUE_COUNT_CAP = 10_000;
+/** Queues larger than this show as "1000+": an exact count would be a scan, and nobody works a queue by its thousandth item. */
+export const QUEUE_COUNT_CAP = 1_000;
 
 export interface QueueItem {
   kind: 'case' | 'report' | 'event' | 'action';

@@ -25,7 +25,7 @@ export function queuesRoutes(desk: AbuseDesk): FastifyPluginAsyncZod {
       '/queues',
       {
         schema: {
-          summary: `Every queue with how many it holds (counted up to 10,000; "capped" above): ${QUEUES.join(', ')}`,
+          summary: `Every queue with how many it holds (counted up to 1,000; "capped" above): ${QUEUES.join(', ')}`,
           tags: ['console'],
           response: { 200: z.array(z.object({ name: z.enum(QUEUES), count: z.number(), capped: z.boolean() })) },
         },

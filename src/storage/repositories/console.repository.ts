@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { Executor } from '../database.js';
+import type { Db, Executor } from '../database.js';
 import { onPostgres } from '../dialect.js';
 import type { EventStatus, ReportStatus } from '../schema.js';
 import type { CaseRow } from './case.repository.js';
@@ -49,6 +49,20 @@ export class ConsoleRepository {
     return onPostgres(this.db);
   }
 
+  /**
+   * Runs a console query without PostgreSQL's parallel workers and JIT: both pay off for long
+   * reports, but add tens of milliseconds of start-up to a query meant to answer in a few, and on a
+   * busy two-core server the workers only compete with the query they are meant to speed up.
+   */
+  private async interactive<T>(fn: (db: Executor) => Promise<T>): Promise<T> {
+    if (!this.pg() || this.db.isTransaction) return fn(this.db);
+    return (this.db as Db).transaction().execute(async (tx) => {
+      await sql`set local max_parallel_workers_per_gather = 0`.execute(tx);
+      await sql`set local jit = off`.execute(tx);
+      return fn(tx);
+    });
+  }
+
   /** `(a, b) < (x, y)`: a row-value comparison both engines turn into an index range. */
   private before(atCol: string, idCol: string, c: Cursor) {
     return sql<boolean>`(${sql.ref(atCol)}, ${sql.ref(idCol)}) < (${c.at}, ${c.id})`;
@@ -62,39 +76,45 @@ export class ConsoleRepository {
   // ---- cases ---------------------------------------------------------------------------------
 
   async caseList(where: CaseSearch, limit: number, cursor?: Cursor): Promise<CaseListRow[]> {
-    let q = this.db
-      .selectFrom('cases')
-      .leftJoin('customers', 'customers.id', 'cases.customer_id')
-      .select([...caseColumns, 'customers.name as customer_name'])
-      .orderBy('cases.last_seen', 'desc')
-      .orderBy('cases.id', 'desc')
-      .limit(limit);
-    if (where.customerId) q = q.where('cases.customer_id', '=', where.customerId);
-    if (where.category) q = q.where('cases.category', '=', where.category);
-    if (where.status) q = q.where('cases.status', '=', where.status);
-    if (where.open) q = q.where('cases.closed_at', 'is', null);
-    if (where.from) q = q.where('cases.last_seen', '>=', where.from);
-    if (where.to) q = q.where('cases.last_seen', '<', where.to);
-    if (where.caseIds) q = q.where('cases.id', 'in', where.caseIds.length ? where.caseIds : [-1]);
-    if (cursor) q = q.where(this.before('cases.last_seen', 'cases.id', cursor));
-
-    // The resource filters: a case matches by its own resource, or by one of its events.
     const resourceTerms: RawBuilder<boolean>[] = [];
-    for (const r of where.resourceRanges ?? []) {
-      resourceTerms.push(r.from === r.to ? sql<boolean>`${this.resourceText()} = ${r.from}` : sql<boolean>`(${this.resourceText()} >= ${r.from} and ${this.resourceText()} < ${r.to})`);
+    const eventCases = new Map<string, number[] | 'many'>();
+    for (const [column, value] of [['ip', where.eventIp], ['domain', where.eventDomain], ['reporter', where.reporter]] as const) {
+      if (value) eventCases.set(column, await this.casesWithEvent(column, value));
     }
-    if (where.resource) resourceTerms.push(sql<boolean>`${this.resourceText()} = ${where.resource}`);
-    for (const [column, value] of [['ip', where.eventIp], ['domain', where.eventDomain]] as const) {
-      if (!value) continue;
-      const ids = await this.casesWithEvent(column, value);
-      resourceTerms.push(ids === 'many' ? sql<boolean>`cases.id in (select e.case_id from events e where ${sql.ref(`e.${column}`)} = ${value})` : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
-    }
-    if (resourceTerms.length) q = q.where(sql<boolean>`(${sql.join(resourceTerms, sql` or `)})`);
-    if (where.reporter) {
-      const ids = await this.casesWithEvent('reporter', where.reporter);
-      q = q.where(ids === 'many' ? sql<boolean>`cases.id in (select e.case_id from events e where e.reporter = ${where.reporter})` : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
-    }
-    return (await q.execute()) as CaseListRow[];
+    return this.interactive(async (db) => {
+      let q = db
+        .selectFrom('cases')
+        .leftJoin('customers', 'customers.id', 'cases.customer_id')
+        .select([...caseColumns, 'customers.name as customer_name'])
+        .orderBy('cases.last_seen', 'desc')
+        .orderBy('cases.id', 'desc')
+        .limit(limit);
+      if (where.customerId) q = q.where('cases.customer_id', '=', where.customerId);
+      if (where.category) q = q.where('cases.category', '=', where.category);
+      if (where.status) q = q.where('cases.status', '=', where.status);
+      if (where.open) q = q.where('cases.closed_at', 'is', null);
+      if (where.from) q = q.where('cases.last_seen', '>=', where.from);
+      if (where.to) q = q.where('cases.last_seen', '<', where.to);
+      if (where.caseIds) q = q.where('cases.id', 'in', where.caseIds.length ? where.caseIds : [-1]);
+      if (cursor) q = q.where(this.before('cases.last_seen', 'cases.id', cursor));
+
+      // The resource filters: a case matches by its own resource, or by one of its events.
+      for (const r of where.resourceRanges ?? []) {
+        resourceTerms.push(r.from === r.to ? sql<boolean>`${this.resourceText()} = ${r.from}` : sql<boolean>`(${this.resourceText()} >= ${r.from} and ${this.resourceText()} < ${r.to})`);
+      }
+      if (where.resource) resourceTerms.push(sql<boolean>`${this.resourceText()} = ${where.resource}`);
+      for (const [column, value] of [['ip', where.eventIp], ['domain', where.eventDomain]] as const) {
+        if (!value) continue;
+        const ids = eventCases.get(column)!;
+        resourceTerms.push(ids === 'many' ? sql<boolean>`cases.id in (select e.case_id from events e where ${sql.ref(`e.${column}`)} = ${value})` : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
+      }
+      if (resourceTerms.length) q = q.where(sql<boolean>`(${sql.join(resourceTerms, sql` or `)})`);
+      if (where.reporter) {
+        const ids = eventCases.get('reporter')!;
+        q = q.where(ids === 'many' ? sql<boolean>`cases.id in (select e.case_id from events e where e.reporter = ${where.reporter})` : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
+      }
+      return (await q.execute()) as CaseListRow[];
+    });
   }
 
   /** The cases with an event whose column equals the value, or 'many' when there are too many to list. */
@@ -113,21 +133,23 @@ export class ConsoleRepository {
 
   /** Open cases whose workflow deadline lies after (awaiting the customer) or before (overdue) `now`, soonest deadline first. */
   async casesByDeadline(now: string, side: 'future' | 'past', limit: number, cursor?: Cursor): Promise<(CaseListRow & { deadline_at: string })[]> {
-    let q = this.db
-      .selectFrom('case_workflow')
-      .innerJoin('cases', 'cases.id', 'case_workflow.case_id')
-      .leftJoin('customers', 'customers.id', 'cases.customer_id')
-      .select([...caseColumns, 'customers.name as customer_name', 'case_workflow.deadline_at'])
-      .where('case_workflow.finished', '=', 0)
-      .where('cases.closed_at', 'is', null)
-      .orderBy('case_workflow.deadline_at', side === 'future' ? 'asc' : 'desc')
-      .orderBy('case_workflow.case_id', side === 'future' ? 'asc' : 'desc')
-      .limit(limit);
-    q = side === 'future' ? q.where('case_workflow.deadline_at', '>=', now).where('cases.status', '=', 'in-progress') : q.where('case_workflow.deadline_at', '<', now);
-    if (cursor) {
-      q = q.where(side === 'future' ? sql<boolean>`(case_workflow.deadline_at, case_workflow.case_id) > (${cursor.at}, ${cursor.id})` : sql<boolean>`(case_workflow.deadline_at, case_workflow.case_id) < (${cursor.at}, ${cursor.id})`);
-    }
-    return (await q.execute()) as (CaseListRow & { deadline_at: string })[];
+    return this.interactive(async (db) => {
+      let q = db
+        .selectFrom('case_workflow')
+        .innerJoin('cases', 'cases.id', 'case_workflow.case_id')
+        .leftJoin('customers', 'customers.id', 'cases.customer_id')
+        .select([...caseColumns, 'customers.name as customer_name', 'case_workflow.deadline_at'])
+        .where('case_workflow.finished', '=', 0)
+        .where('cases.closed_at', 'is', null)
+        .orderBy('case_workflow.deadline_at', side === 'future' ? 'asc' : 'desc')
+        .orderBy('case_workflow.case_id', side === 'future' ? 'asc' : 'desc')
+        .limit(limit);
+      q = side === 'future' ? q.where('case_workflow.deadline_at', '>=', now).where('cases.status', '=', 'in-progress') : q.where('case_workflow.deadline_at', '<', now);
+      if (cursor) {
+        q = q.where(side === 'future' ? sql<boolean>`(case_workflow.deadline_at, case_workflow.case_id) > (${cursor.at}, ${cursor.id})` : sql<boolean>`(case_workflow.deadline_at, case_workflow.case_id) < (${cursor.at}, ${cursor.id})`);
+      }
+      return (await q.execute()) as (CaseListRow & { deadline_at: string })[];
+    });
   }
 
   // ---- other queues --------------------------------------------------------------------------
@@ -168,42 +190,43 @@ export class ConsoleRepository {
 
   /** How many rows a queue holds, counted up to `cap` (a queue of 10,000+ needs no exact figure, and counting it would cost a scan). */
   async countCapped(queue: 'new' | 'unclassified' | 'unassigned' | 'awaiting-approval' | 'awaiting-customer' | 'overdue' | 'failed-actions' | 'failed-reports', now: string, cap: number): Promise<number> {
-    const db = this.db;
-    const inner = (() => {
-      switch (queue) {
-        case 'new':
-          return db.selectFrom('cases').select(sql`1`.as('x')).where('status', '=', 'open');
-        case 'unclassified':
-          return db.selectFrom('cases').select(sql`1`.as('x')).where('category', '=', 'unclassified').where('closed_at', 'is', null);
-        case 'unassigned':
-          return db.selectFrom('events').select(sql`1`.as('x')).where('status', '=', 'unassigned');
-        case 'awaiting-approval':
-          return db.selectFrom('actions').select(sql`1`.as('x')).where('status', '=', 'proposed');
-        case 'failed-actions':
-          return db.selectFrom('actions').select(sql`1`.as('x')).where('status', '=', 'failed');
-        case 'failed-reports':
-          return db.selectFrom('reports').select(sql`1`.as('x')).where('status', '=', 'failed');
-        case 'awaiting-customer':
-          return db
-            .selectFrom('case_workflow')
-            .innerJoin('cases', 'cases.id', 'case_workflow.case_id')
-            .select(sql`1`.as('x'))
-            .where('case_workflow.finished', '=', 0)
-            .where('case_workflow.deadline_at', '>=', now)
-            .where('cases.closed_at', 'is', null)
-            .where('cases.status', '=', 'in-progress');
-        case 'overdue':
-          return db
-            .selectFrom('case_workflow')
-            .innerJoin('cases', 'cases.id', 'case_workflow.case_id')
-            .select(sql`1`.as('x'))
-            .where('case_workflow.finished', '=', 0)
-            .where('case_workflow.deadline_at', '<', now)
-            .where('cases.closed_at', 'is', null);
-      }
-    })();
-    const r = await db.selectFrom((inner as typeof inner & { limit(n: number): typeof inner }).limit(cap).as('q')).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-    return Number(r.n);
+    return this.interactive(async (db) => {
+      const inner = (() => {
+        switch (queue) {
+          case 'new':
+            return db.selectFrom('cases').select(sql`1`.as('x')).where('status', '=', 'open');
+          case 'unclassified':
+            return db.selectFrom('cases').select(sql`1`.as('x')).where('category', '=', 'unclassified').where('closed_at', 'is', null);
+          case 'unassigned':
+            return db.selectFrom('events').select(sql`1`.as('x')).where('status', '=', 'unassigned');
+          case 'awaiting-approval':
+            return db.selectFrom('actions').select(sql`1`.as('x')).where('status', '=', 'proposed');
+          case 'failed-actions':
+            return db.selectFrom('actions').select(sql`1`.as('x')).where('status', '=', 'failed');
+          case 'failed-reports':
+            return db.selectFrom('reports').select(sql`1`.as('x')).where('status', '=', 'failed');
+          case 'awaiting-customer':
+            return db
+              .selectFrom('case_workflow')
+              .innerJoin('cases', 'cases.id', 'case_workflow.case_id')
+              .select(sql`1`.as('x'))
+              .where('case_workflow.finished', '=', 0)
+              .where('case_workflow.deadline_at', '>=', now)
+              .where('cases.closed_at', 'is', null)
+              .where('cases.status', '=', 'in-progress');
+          case 'overdue':
+            return db
+              .selectFrom('case_workflow')
+              .innerJoin('cases', 'cases.id', 'case_workflow.case_id')
+              .select(sql`1`.as('x'))
+              .where('case_workflow.finished', '=', 0)
+              .where('case_workflow.deadline_at', '<', now)
+              .where('cases.closed_at', 'is', null);
+        }
+      })();
+      const r = await db.selectFrom((inner as typeof inner & { limit(n: number): typeof inner }).limit(cap).as('q')).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+      return Number(r.n);
+    });
   }
 
   // ---- case view -----------------------------------------------------------------------------
