@@ -418,7 +418,7 @@ export const api = {
     cancel: (actionId: number, reason: string) => request<CaseAction>('POST', `/actions/${actionId}/cancel`, { by: actor, reason }),
     propose: (caseId: number, step: { kind: string; scope?: string | null; reason?: string }) => request<CaseAction>('POST', `/cases/${caseId}/actions`, { by: actor, approval: 'operator', ...step }),
     note: (caseId: number, text: string) => request<CaseNote>('POST', `/cases/${caseId}/notes`, { text }),
-    reply: (caseId: number, body: string, subject?: string) => request<CaseMessage>('POST', `/cases/${caseId}/messages`, { body, author: actor, as: 'operator', ...(subject ? { subject } : {}) }),
+    reply: (caseId: number, body: string, subject?: string) => request<CaseMessage>('POST', `/cases/${caseId}/messages`, { body, as: 'operator', ...(subject ? { subject } : {}) }),
     bulk: (ids: number[], op: 'note' | 'close', args: { text?: string; reason?: string } = {}) => request<{ done: number; failed?: { id: number; error: string }[] }>('POST', '/cases/bulk', { ids, op, ...args }),
   },
   reports: {
@@ -480,9 +480,20 @@ export const api = {
   portal: {
     cases: () => request<PortalCase[]>('GET', '/portal/cases'),
     case: (caseId: number) => request<PortalCaseDetail>('GET', `/portal/cases/${caseId}`),
-    reply: (caseId: number, body: string) => request<CaseMessage>('POST', `/portal/cases/${caseId}/messages`, { body }),
-    resolved: (caseId: number, note: string) => request<unknown>('POST', `/portal/cases/${caseId}/resolved`, { note }),
-    choose: (caseId: number, option: string) => request<unknown>('POST', `/portal/cases/${caseId}/choice`, { option }),
+    reply: (caseId: number, body: string) => request<CaseMessage>('POST', `/cases/${caseId}/messages`, { body }),
+    /**
+     * "I have fixed it": its own route where the server has one, else a reply that says so (a
+     * customer reply reaches the workflow, which pauses or restarts the deadline as the policy says).
+     */
+    resolved: async (caseId: number, note: string, marker: string): Promise<unknown> => {
+      try {
+        return await request<unknown>('POST', `/portal/cases/${caseId}/resolved`, { note });
+      } catch (e) {
+        if (!(e instanceof ApiError) || !(e.unavailable || e.status === 404)) throw e;
+        return request<CaseMessage>('POST', `/cases/${caseId}/messages`, { body: `${marker}\n\n${note}` });
+      }
+    },
+    choose: (caseId: number, choice: 'modify' | 'pay' | 'move') => request<unknown>('POST', `/cases/${caseId}/resource-choice`, { choice, via: 'portal' }),
     invoices: () => request<InvoiceLine[]>('GET', '/portal/invoices'),
     aup: () => request<AupDocument>('GET', '/portal/aup'),
   },

@@ -19,13 +19,17 @@ export function ConsoleApp() {
   const [checked, setChecked] = useState(false);
   const [gateError, setGateError] = useState<ApiError | null>(null);
   useEffect(() => {
-    api.session.get().then(
+    // A one-time link (the first admin's, printed by the first `npm start`) signs in, then leaves the token out of the address bar.
+    const token = location.pathname === '/console/sign-in' ? new URLSearchParams(location.search).get('token') : null;
+    (token ? api.session.redeemLink(token) : api.session.get()).then(
       (s) => {
+        if (token) navigate('/console', true);
         setSession(s);
         setChecked(true);
       },
       (e: ApiError) => {
-        if (e.status !== 401 && e.status !== 403 && !e.unavailable) setGateError(e);
+        if (token) setGateError(new ApiError(401, 'link', 'This sign-in link has expired or was already used. Sign in with your password, or ask an admin for a new link.'));
+        else if (e.status !== 401 && e.status !== 403 && !e.unavailable) setGateError(e);
         setChecked(true);
       },
     );

@@ -27,7 +27,9 @@ export function PortalApp() {
   const [checked, setChecked] = useState(false);
   const [lang, setLang] = useState<Lang>(() => pickLang(query.get('lang') ?? storedLang(), null, navigator.language));
   const [linkError, setLinkError] = useState(false);
-  const link = match('/portal/link/:token', path);
+  // The mailed link is /portal/sign-in?token=…; /portal/link/:token is accepted too.
+  const linkToken = match('/portal/link/:token', path)?.token ?? (path === '/portal/sign-in' ? query.get('token') : null);
+  const link = linkToken ? { token: linkToken } : null;
   useEffect(() => {
     const start = link ? api.session.redeemLink(link.token) : api.session.get();
     start.then(

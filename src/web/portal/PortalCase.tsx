@@ -9,7 +9,7 @@ import { fmtDate } from './i18n';
 const OPTIONS = [
   { id: 'modify', title: 'optModify', text: 'optModifyText' },
   { id: 'pay', title: 'optPay', text: 'optPayText' },
-  { id: 'dedicated', title: 'optDedicated', text: 'optDedicatedText' },
+  { id: 'move', title: 'optDedicated', text: 'optDedicatedText' },
 ] as const;
 
 function evidenceLines(ev: Record<string, unknown>): [string, string][] {
@@ -109,7 +109,7 @@ export function PortalCase(props: { id: number }) {
             <form
               onSubmit={async (e) => {
                 e.preventDefault();
-                if (await act(() => api.portal.resolved(c.id, fixNote), t.fixedDone)) setFixing(false);
+                if (await act(() => api.portal.resolved(c.id, fixNote, t.fixedMarker), t.fixedDone)) setFixing(false);
               }}
             >
               <label>

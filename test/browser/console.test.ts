@@ -1,0 +1,112 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActionRepository } from '../../src/storage/repositories/action.repository.js';
+import { workflowOf } from '../../src/workflow/install.js';
+import { complaintMail, demoInventory } from './demo.js';
+import { addUser, type Browser, ensureWebBuilt, launchBrowser, type Server, startServer } from './harness.js';
+
+/**
+ * An operator's main path in a real browser: sign in, open the awaiting-approval queue from the
+ * keyboard, open the case, read what approving will do, approve it; note and propose on the way.
+ */
+let server: Server;
+let browser: Browser;
+let page: Page;
+let caseId: number;
+let actionId: number;
+const ANA = { email: 'ana@provider.example', password: 'ana works the abuse desk' };
+
+beforeAll(async () => {
+  ensureWebBuilt();
+  server = await startServer();
+  await server.desk.inventory.import(demoInventory);
+  await addUser(server.desk, { ...ANA, role: 'analyst', name: 'Ana' });
+  await server.desk.ingest.submit({ raw: Buffer.from(complaintMail('compromised', { ip: '192.0.2.20' }, new Date(Date.now() - 3_600_000).toISOString())), channel: 'smtp' });
+  await server.desk.worker.runUntilIdle();
+  const c = (await server.desk.cases.list()).find((x) => x.resource === '192.0.2.20');
+  if (!c) throw new Error('the complaint opened no case');
+  caseId = c.id;
+  // What the policy's next rung would do: a suspension only an operator may let through.
+  const proposed = await workflowOf(server.desk).service.propose(caseId, { kind: 'suspend', scope: 'network', approval: 'operator', reason: 'persisting after notice' }, 'policy:test');
+  actionId = proposed!.id;
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  page.setDefaultTimeout(10_000);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the console', () => {
+  it('refuses a wrong password and signs in with the right one', async () => {
+    await page.goto(`${server.url}/console`);
+    await page.getByLabel('E-mail').fill(ANA.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/do not match/);
+    await page.getByLabel('Password').fill(ANA.password);
+    await page.getByLabel('Password').press('Enter');
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    expect(await page.locator('.whoami .who').textContent()).toBe(ANA.email);
+  });
+
+  it('works a case from the queue to an approved action', async () => {
+    // Keyboard: 4 is the fourth queue in the sidebar, awaiting approval.
+    await page.keyboard.press('4');
+    await page.waitForURL(/\/console\/queues\/awaiting-approval$/);
+    const row = page.locator('table.grid tbody tr', { hasText: 'suspend' });
+    await row.first().waitFor();
+    expect(await row.first().textContent()).toContain('192.0.2.20');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/console/cases/${caseId}$`));
+    await page.getByRole('heading', { name: '192.0.2.20' }).waitFor();
+
+    const steps = page.getByRole('region', { name: 'Next steps' });
+    await steps.getByRole('button', { name: 'Approve…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Approve this step?' });
+    const preview = await dialog.getByTestId('preview').textContent();
+    expect(preview).toContain(`suspend (network) on case #${caseId}`);
+    expect(preview).toMatch(/Suspends the service/);
+    expect(preview).toContain(`approved by ${ANA.email}`);
+    // Nothing happened yet: the preview is only words.
+    expect((await new ActionRepository(server.desk.database.db).get(actionId))?.status).toBe('proposed');
+
+    await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
+    await steps.getByRole('status').filter({ hasText: 'Approved: suspend (network)' }).waitFor();
+    const after = await new ActionRepository(server.desk.database.db).get(actionId);
+    expect(after?.status).not.toBe('proposed');
+    expect(after?.approved_by).toContain(ANA.email);
+    await expect.poll(() => steps.textContent()).toContain('No step is waiting for approval');
+  });
+
+  it('adds a note and proposes a step, each previewed first', async () => {
+    await page.keyboard.press('n');
+    const note = page.getByRole('dialog', { name: 'Add an internal note' });
+    expect(await note.getByTestId('preview').textContent()).toMatch(/the customer never does/);
+    await note.getByRole('textbox').fill('Called the customer: they are reinstalling the VPS tonight.');
+    await note.getByRole('button', { name: 'Add note' }).click();
+    await page.getByTestId('timeline').getByText('reinstalling the VPS tonight').waitFor();
+
+    await page.keyboard.press('p');
+    const propose = page.getByRole('dialog', { name: 'Propose a step' });
+    await propose.getByLabel('Step').selectOption('notify-customer');
+    expect(await propose.getByTestId('preview').textContent()).toMatch(/Adds notify-customer to case #\d+\. It does nothing until it is approved/);
+    await propose.getByRole('button', { name: 'Propose' }).click();
+    const steps = page.getByRole('region', { name: 'Next steps' });
+    await steps.locator('.pending li', { hasText: 'notify-customer' }).waitFor();
+    const actions = await new ActionRepository(server.desk.database.db).forCase(caseId);
+    expect(actions.filter((a) => a.kind === 'notify-customer' && a.status === 'proposed')).toHaveLength(1);
+  });
+
+  it('finds the case by the prefix its address is in', async () => {
+    await page.keyboard.press('/');
+    await page.keyboard.type('192.0.2.16/28');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/console\/search\?q=/);
+    await page.getByTestId('result-count').waitFor();
+    expect(await page.getByTestId('result-count').textContent()).toBe('1 case');
+    expect(await page.locator('table.grid tbody').textContent()).toContain('192.0.2.20');
+  });
+});
