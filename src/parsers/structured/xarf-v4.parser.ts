@@ -4,6 +4,7 @@ import { canonicalIp } from '../../domain/ip.js';
 import type { ParseResult } from '../types.js';
 import { makeEvent, type StructuredHints } from './event.util.js';
 import { mapLabel } from './label-map.js';
+import { email } from './xarf-v3.schema.js';
 
 /**
  * XARF v4 (xarf.org, JSON Schema 2020-12). We validate what the desk relies on: the core fields,
@@ -82,7 +83,7 @@ const REQUIRED_BY_TYPE: Record<string, string[]> = {
 
 const contact = z.object({
   org: z.string().min(1).max(200),
-  contact: z.email(),
+  contact: email,
   domain: z.hostname(),
 }).loose();
 
