@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { listFiles, readReports } from '../intake/files.js';
 import { parseReport } from '../parsers/index.js';
@@ -17,8 +18,10 @@ export function registerParse(program: Command): void {
       let failed = 0;
       let events = 0;
       for (const [i, file] of files.entries()) {
+        // A report that carries no time of its own is dated by its file, as intake dates it by arrival.
+        const receivedAt = statSync(file).mtime.toISOString();
         for (const r of readReports(file)) {
-          const result = await parseReport(r.bytes, { filename: r.filename });
+          const result = await parseReport(r.bytes, { filename: r.filename, receivedAt });
           reports++;
           events += result.events.length;
           if (result.error) failed++;
