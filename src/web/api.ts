@@ -196,6 +196,7 @@ export interface SearchQuery {
 }
 
 export interface Dashboard {
+  since?: string;
   reportsPerDay: { day: string; category: string; count: number }[];
   casesPerDay: { day: string; opened: number; closed: number }[];
   timeToFirstAction: { p50: number | null; p90: number | null; p99: number | null; count?: number };
@@ -466,7 +467,7 @@ export const api = {
   search: (q: SearchQuery) => items(request<CaseSummary[] | { items: CaseSummary[] }>('GET', `/search${qs({ ...q })}`)),
   dashboard: (days = 30) => request<Dashboard>('GET', `/dashboard${qs({ days })}`),
   inventory: {
-    customers: (q?: string) => request<Customer[]>('GET', `/customers${qs({ q })}`),
+    customers: (q?: string, limit = 200) => request<Customer[]>('GET', `/customers${qs({ q, limit })}`),
     customer: (customerId: string) => request<Customer>('GET', `/customers/${id(customerId)}`),
   },
   consents: {

@@ -10,6 +10,9 @@ import { ReportViewer } from './ReportViewer';
 
 interface Entry {
   key: string;
+  count?: number;
+  reports?: number[];
+  since?: string;
   at: string;
   kind: 'event' | 'action' | 'message' | 'note';
   title: string;
@@ -58,6 +61,23 @@ async function loadCustomer(c: CaseDetail): Promise<Customer | null> {
 
 const SHOW = 60;
 
+/**
+ * Reports about the same thing arrive by the dozen: consecutive events with the same wording
+ * become one line with a count, so actions, messages and notes stay visible between them.
+ */
+function grouped(entries: Entry[]): Entry[] {
+  const out: Entry[] = [];
+  for (const e of entries) {
+    const last = out[out.length - 1];
+    if (e.kind === 'event' && last?.kind === 'event' && last.title === e.title) {
+      last.count = (last.count ?? 1) + 1;
+      last.since = e.at;
+      if (e.reportId && !last.reports!.includes(e.reportId)) last.reports!.push(e.reportId);
+    } else out.push(e.kind === 'event' ? { ...e, count: 1, reports: e.reportId ? [e.reportId] : [] } : e);
+  }
+  return out;
+}
+
 let policyCache: Promise<Policy | null> | null = null;
 /** The policy in force, fetched once per page load: its clauses are quoted beside every case. */
 function policyInForce(): Promise<Policy | null> {
@@ -75,7 +95,7 @@ export function CaseView(props: { id: number; session: Session }) {
   if (data.loading && !data.data) return <Loading />;
   if (data.error) return <div className="page"><Problem error={data.error} what={`Case ${props.id}`} onRetry={data.reload} /></div>;
   const c = data.data!;
-  const entries = timeline(c).filter((e) => filter === 'all' || e.kind === filter);
+  const entries = grouped(timeline(c).filter((e) => filter === 'all' || e.kind === filter));
   const reports = c.reports?.length ? c.reports.map((r) => r.id) : [...new Set(c.events.map((e) => e.reportId))];
   const shownReport = report ?? reports[0] ?? null;
   const fromPolicy = policy.data?.inForce?.categories?.[c.category];
@@ -124,23 +144,32 @@ export function CaseView(props: { id: number; session: Session }) {
                   <span className="dot" aria-hidden="true" />
                   <div className="tl-body">
                     <div className="tl-line">
-                      <span className="tl-kind">{e.kind}</span>
-                      <span className="tl-title">{e.title}</span>
-                      {e.status && <Pill value={e.status} />}
-                      <time className="muted small" dateTime={e.at} title={fmtTime(e.at)}>
-                        {fmtTime(e.at)}
+                      <time className="muted small" dateTime={e.at} title={e.since ? `${fmtTime(e.since)} – ${fmtTime(e.at)} UTC` : `${fmtTime(e.at)} UTC`}>
+                        {fmtTime(e.at).slice(5)}
                       </time>
+                      <span className="tl-kind">{e.kind}</span>
+                      <span className="tl-title">
+                        {e.title}
+                        {(e.count ?? 1) > 1 && <span className="tl-count">×{e.count}</span>}
+                      </span>
+                      {e.status ? <Pill value={e.status} /> : <span />}
                     </div>
-                    {e.meta && (
-                      <div className="muted small">
-                        {e.reportId ? (
-                          <button type="button" className="link" onClick={() => setReport(e.reportId!)}>
-                            {e.meta}
-                          </button>
-                        ) : (
-                          e.meta
-                        )}
+                    {e.kind === 'event' && e.reports?.length ? (
+                      <div className="muted small tl-sub">
+                        {(e.count ?? 1) > 1 && <>since {fmtTime(e.since)} · </>}
+                        {e.reports.slice(0, 6).map((r, i) => (
+                          <span key={r}>
+                            {i > 0 && ', '}
+                            <button type="button" className="link" onClick={() => setReport(r)}>
+                              report {r}
+                            </button>
+                          </span>
+                        ))}
+                        {e.reports.length > 6 && ` and ${e.reports.length - 6} more`}
+                        {e.meta?.includes(' · ') && ` · ${e.meta.split(' · ').slice(1).join(' · ')}`}
                       </div>
+                    ) : (
+                      e.meta && <div className="muted small tl-sub">{e.meta}</div>
                     )}
                     {e.body && <pre className="tl-text">{e.body}</pre>}
                   </div>

@@ -6,8 +6,17 @@ import { Link } from '../shared/router';
 import { Loading, Problem } from '../shared/ui';
 import { QUEUES } from './Queue';
 
+/** Every day of the window, so quiet days show as gaps rather than vanishing from the axis. */
+function allDays(d: Data): string[] {
+  const seen = [...d.reportsPerDay.map((r) => r.day), ...d.casesPerDay.map((r) => r.day)].sort();
+  const start = (d.since ?? seen[0] ?? new Date().toISOString()).slice(0, 10);
+  const out: string[] = [];
+  for (let t = Date.parse(`${start}T00:00:00Z`); t <= Date.now(); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  return out.length ? out : seen;
+}
+
 function byDay(d: Data) {
-  const days = [...new Set(d.reportsPerDay.map((r) => r.day))].sort();
+  const days = allDays(d);
   const totals = new Map<string, number>();
   for (const r of d.reportsPerDay) totals.set(r.category, (totals.get(r.category) ?? 0) + r.count);
   const keys = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
@@ -60,7 +69,7 @@ export function Dashboard() {
           </section>
           <section className="card">
             <h3>Cases opened and closed</h3>
-            <Lines data={d.casesPerDay.map((c) => ({ x: c.day, values: { opened: c.opened, closed: c.closed } }))} keys={['opened', 'closed']} label="Cases opened and closed per day" />
+            <Lines data={allDays(d).map((day) => { const c = d.casesPerDay.find((x) => x.day === day); return { x: day, values: { opened: c?.opened ?? 0, closed: c?.closed ?? 0 } }; })} keys={['opened', 'closed']} label="Cases opened and closed per day" />
           </section>
           <section className="card">
             <h3>Time from report to first action</h3>

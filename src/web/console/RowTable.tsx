@@ -4,6 +4,7 @@ import { fmtAgo, fmtTime } from '../shared/format';
 import { Link, navigate } from '../shared/router';
 import { Category, Empty, Pill } from '../shared/ui';
 import type { Row } from './rows';
+import { useCustomerNames } from './names';
 
 /**
  * The list every queue and search shares: j/k move, Enter opens, x selects for a bulk action.
@@ -18,6 +19,7 @@ export function RowTable(props: {
   selectable?: boolean;
 }) {
   const [cursor, setCursor] = useState(0);
+  const names = useCustomerNames();
   const body = useRef<HTMLTableSectionElement>(null);
   const rows = props.rows;
   useEffect(() => {
@@ -76,7 +78,7 @@ export function RowTable(props: {
               {r.detail && <div className="sub">{r.detail}</div>}
             </td>
             <td>{r.category ? <Category value={r.category} /> : '—'}</td>
-            <td>{r.customer ?? <span className="muted">no customer</span>}</td>
+            <td title={r.customer ?? undefined}>{r.customer ? (names.get(r.customer) ?? r.customer) : <span className="muted">no customer</span>}</td>
             <td>{r.status && <Pill value={r.status} />}</td>
             <td className="num">{r.count ?? ''}</td>
             <td title={fmtTime(r.at)}>{fmtAgo(r.at)}</td>

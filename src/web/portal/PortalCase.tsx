@@ -134,8 +134,9 @@ export function PortalCase(props: { id: number }) {
           {c.events.map((e) => (
             <li key={e.id}>
               <div>
-                <strong>{e.type}</strong> · {fmtDate(e.occurredAt, lang)}
-                {e.resource && <span className="mono"> · {e.resource}</span>}
+                <strong>{fmtDate(e.occurredAt, lang)}</strong>
+                {e.resource && <span className="mono"> · {e.resource}{e.port ? `:${e.port}` : ''}</span>}
+                <span className="ev-type"> · {e.type}</span>
               </div>
               <dl className="facts small">
                 {evidenceLines(e.evidence).map(([k, v]) => (

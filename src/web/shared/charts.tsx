@@ -24,8 +24,8 @@ export interface StackDatum {
 
 /** Stacked columns, one per day; a legend beneath names the keys. */
 export function StackedBars(props: { data: StackDatum[]; keys: string[]; height?: number; label: string }) {
-  const W = 640;
-  const H = props.height ?? 200;
+  const W = 1000;
+  const H = props.height ?? 240;
   const pad = { l: 36, r: 8, t: 8, b: 22 };
   const max = niceMax(Math.max(0, ...props.data.map((d) => d.parts.reduce((a, p) => a + p.value, 0))));
   const bw = (W - pad.l - pad.r) / Math.max(1, props.data.length);
@@ -88,7 +88,7 @@ export function Legend(props: { keys: string[]; labels?: Record<string, string> 
 
 /** Two series as lines over days (cases opened and closed). */
 export function Lines(props: { data: { x: string; values: Record<string, number> }[]; keys: string[]; labels?: Record<string, string>; height?: number; label: string }) {
-  const W = 640;
+  const W = 560;
   const H = props.height ?? 200;
   const pad = { l: 36, r: 8, t: 8, b: 22 };
   const max = niceMax(Math.max(0, ...props.data.flatMap((d) => props.keys.map((k) => d.values[k] ?? 0))));
