@@ -215,7 +215,8 @@ export function sendMessageJob(desk: AbuseDesk, mod: NotificationsModule): JobTy
             text: m.body,
             replyTo: caseReplyAddress(mod.mailFrom, m.case_id),
             messageId: stableMessageId(`case-message-${m.id}`, mod.mailFrom),
-            headers: { 'X-AbuseDesk-Case': String(m.case_id) },
+            // Written by a person: replies to it are welcome (RFC 3834), unlike our automatic notices.
+            headers: { 'X-AbuseDesk-Case': String(m.case_id), 'Auto-Submitted': 'no' },
           }),
         );
         await db.transaction().execute(async (tx) => {

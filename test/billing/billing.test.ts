@@ -188,4 +188,12 @@ describeEachEngine('billing', (db) => {
     expect((await offer(moveLate.caseId))!.status).toBe('not-complied');
     expect((await terminations(moveLate.caseId)).map((a) => a.approval)).toEqual(['supervisor']);
   });
+
+  it('leaves the audit chain intact: every offer, choice, fee line and push is in it', async () => {
+    const { AuditRepository } = await import('../../src/storage/repositories/audit.repository.js');
+    const r = await new AuditRepository(desk.ctx.db).verify();
+    expect(r.problems).toEqual([]);
+    const rows = await desk.ctx.db.selectFrom('audit_log').select('action').execute();
+    for (const a of ['resource-offer', 'resource-choice', 'resource-offer-complied', 'resource-offer-not-complied', 'resource-offer-expired', 'pushed']) expect(rows.map((x) => x.action)).toContain(a);
+  });
 });

@@ -219,6 +219,7 @@ describeEachEngine('notifications', (db) => {
     await desk.worker.runUntilIdle();
     await sink.waitFor(before + 1);
     expect(sink.messages.at(-1)!.to).toEqual(['noc@acme.example']);
+    expect(sink.messages.at(-1)!.parsed.headers.get('auto-submitted')).toBe('no');
     const list = await app.inject({ method: 'GET', url: `/api/v1/cases/${caseId}/messages`, headers: acme });
     const body = list.json() as { direction: string; channel: string; kind: string; sender: string; body: string; messageId: string | null }[];
     expect(body.map((m) => [m.direction, m.channel, m.kind])).toEqual([
