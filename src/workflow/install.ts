@@ -74,12 +74,18 @@ export function installWorkflow(desk: AbuseDesk): Workflow {
       const seen = new Set<number>();
       for (;;) {
         const more = await ctx.db.transaction().execute(async (tx) => {
-          const ids = (await new WorkflowRepository(tx).due(ctx.clock.now(), SWEEP_BATCH)).filter((id) => !seen.has(id));
+          const repo = new WorkflowRepository(tx);
+          const due = await repo.due(ctx.clock.now(), SWEEP_BATCH);
+          const ids = due.filter((id) => !seen.has(id));
           for (const id of ids) seen.add(id);
+          const preloaded = await repo.loadMany(ids);
           await ladder(tx, async (l) => {
+            l.preloaded = preloaded;
             for (const id of ids) await onTimer(l, id);
           });
-          if (ids.length === SWEEP_BATCH) return true;
+          // A full batch of cases not seen before: there may be more. (A case seen twice is one whose timer
+          // could not be cleared; it waits for the next sweep rather than spinning this one.)
+          if (due.length === SWEEP_BATCH && ids.length > 0) return true;
           // The last batch: this sweep is done, and the next one is booked for the earliest timer left.
           const next = await new WorkflowRepository(tx).nextTimer();
           await new JobRepository(tx).complete(job);

@@ -206,6 +206,14 @@ export async function activePolicy(db: Executor, at: Date): Promise<Policy | nul
 
 /** A stored version by its `id@version` reference, as cases record it. */
 export async function policyByRef(db: Executor, ref: string): Promise<Policy | null> {
+  // A stored version never changes (activation refuses a new text under an old ref), so one read per process is enough.
+  const hit = byRef.get(ref);
+  if (hit) return hit;
   const row = await new PolicyRepository(db).byRef(ref);
-  return row ? policyFromRow(row) : null;
+  if (!row) return null;
+  const p = policyFromRow(row);
+  byRef.set(ref, p);
+  return p;
 }
+
+const byRef = new Map<string, Policy>();

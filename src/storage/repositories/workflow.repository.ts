@@ -3,6 +3,7 @@ import type { Executor } from '../database.js';
 import { onPostgres } from '../dialect.js';
 import type { ActionTable, CaseWorkflowTable } from '../schema.js';
 import type { ActionRow } from './action.repository.js';
+import type { CaseRow } from './case.repository.js';
 
 export type CaseWorkflowRow = Selectable<CaseWorkflowTable>;
 export type ActionStatus = 'proposed' | 'approved' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -69,17 +70,34 @@ export class WorkflowRepository {
     await this.db.updateTable('case_workflow').set({ ...patch, updated_at: now.toISOString() }).where('case_id', '=', caseId).execute();
   }
 
-  /** Cases with a timer due (deadline, clock resume or auto-close), oldest first; skips rows another worker holds. */
+  /** Cases with a timer due (deadline, clock resume or auto-close); skips rows another worker holds. */
   async due(now: Date, limit: number): Promise<number[]> {
     const at = now.toISOString();
-    let q = this.db
-      .selectFrom('case_workflow')
-      .select('case_id')
-      .where((eb) => eb.or([eb('deadline_at', '<=', at), eb('resume_at', '<=', at), eb('close_at', '<=', at)]))
-      .orderBy('case_id')
-      .limit(limit);
-    if (onPostgres(this.db)) q = q.forUpdate().skipLocked();
-    return (await q.execute()).map((r) => r.case_id);
+    // One indexed range per timer column: an OR over the three would scan the whole table on every batch.
+    const ids = new Set<number>();
+    for (const col of ['deadline_at', 'resume_at', 'close_at'] as const) {
+      let q = this.db.selectFrom('case_workflow').select('case_id').where(col, '<=', at).orderBy(col).limit(limit);
+      if (onPostgres(this.db)) q = q.forUpdate().skipLocked();
+      for (const r of await q.execute()) ids.add(r.case_id);
+      if (ids.size >= limit) break;
+    }
+    return [...ids].slice(0, limit);
+  }
+
+  /** Cases and their ladder rows by id, for a sweep batch (rows `due()` already locked in this transaction). */
+  async loadMany(caseIds: number[]): Promise<Map<number, { kase: CaseRow; wf: CaseWorkflowRow }>> {
+    const out = new Map<number, { kase: CaseRow; wf: CaseWorkflowRow }>();
+    if (!caseIds.length) return out;
+    const [cases, wfs] = await Promise.all([
+      this.db.selectFrom('cases').selectAll().where('id', 'in', caseIds).execute(),
+      this.db.selectFrom('case_workflow').selectAll().where('case_id', 'in', caseIds).execute(),
+    ]);
+    const byId = new Map(cases.map((c) => [c.id, c]));
+    for (const wf of wfs) {
+      const kase = byId.get(wf.case_id);
+      if (kase) out.set(wf.case_id, { kase, wf });
+    }
+    return out;
   }
 
   /** The earliest timer of any case, to schedule the next sweep. */
