@@ -28,6 +28,8 @@ beforeAll(async () => {
   server = await startServer();
   await server.desk.inventory.import(demoInventory);
   await addUser(server.desk, { email: 'ana@provider.example', role: 'analyst', password: 'correct horse battery staple' });
+  // 192.0.2.20 is Bakkerij Jansen's: its portal shows the same report's evidence.
+  await addUser(server.desk, { email: 'info@jansen.example', role: 'customer', customerId: 'c-1002', password: 'jansen portal password' });
   await server.desk.ingest.submit({ raw: Buffer.from(hostileMail('192.0.2.20', '2026-11-20T10:00:00Z')), channel: 'smtp' });
   await server.desk.worker.runUntilIdle();
   const cases = await server.desk.cases.list();
@@ -125,6 +127,29 @@ describe('the console against a hostile report', () => {
     // Escaping alone kept it inert: the CSP never even had to refuse anything.
     expect(violations).toEqual([]);
     await page.close();
+  });
+
+  it('keeps the same report inert in the customer portal', async () => {
+    const customer = await launchBrowser();
+    try {
+      await customer.context.exposeBinding('pwned', (_src, what: string) => {
+        fired.push(String(what));
+      });
+      const page = await customer.context.newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(`${server.url}/portal/cases/${caseId}`);
+      await page.locator('input[name=email]').fill('info@jansen.example');
+      await page.locator('input[name=password]').fill('jansen portal password');
+      await page.locator('button[type=submit]').first().click();
+      await page.locator('.evidence').waitFor();
+      expect(await page.locator('.evidence').textContent()).toContain(HOSTILE_PAYLOADS[0]);
+      await page.waitForTimeout(300);
+      expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned ?? null)).toBeNull();
+      expect(await page.evaluate(() => (globalThis as any).document.querySelectorAll('iframe, img, [onerror], [onload]').length)).toBe(0);
+      expect(fired).toEqual([]);
+    } finally {
+      await customer.close();
+    }
   });
 
   it('refuses injected markup, inline handlers and javascript: URLs in the page', async () => {
