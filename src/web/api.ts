@@ -21,6 +21,30 @@ export interface Session {
   csrfToken?: string | null;
 }
 
+export interface UserRow {
+  id: number;
+  email: string;
+  name: string | null;
+  role: Role;
+  customerId: string | null;
+  totp: boolean;
+  disabled: boolean;
+  lastLoginAt: string | null;
+  createdAt: string;
+}
+
+export interface TokenRow {
+  id: number;
+  name: string;
+  role: Role;
+  customerId: string | null;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
 export interface CaseSummary {
   id: number;
   customer: string;
@@ -386,6 +410,17 @@ async function signedIn(p: Promise<Session>): Promise<Session> {
   return s;
 }
 
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+/** A keyset-paged list route asked for its {items, next} envelope; a plain array means one page. */
+const paged = async <T>(p: Promise<T[] | Page<T>>): Promise<Page<T>> => {
+  const r = await p;
+  return Array.isArray(r) ? { items: r, next: null } : { items: r.items, next: r.next ?? null };
+};
+
 /** A list route's answer, whether plain or in the {items, next} envelope. */
 const items = async <T>(p: Promise<T[] | { items: T[] }>): Promise<T[]> => {
   const r = await p;
@@ -399,10 +434,22 @@ export const api = {
     signOut: () => request<void>('DELETE', '/session'),
     requestLink: (email: string) => request<unknown>('POST', '/session/link', { email }),
     redeemLink: (token: string) => signedIn(request<Session>('POST', '/session/link/redeem', { token })),
+    changePassword: (current: string, password: string) => request<null>('PUT', '/session/password', { current, password }),
+    enrollTotp: () => request<{ secret: string; uri: string }>('POST', '/session/totp', {}),
+    confirmTotp: (code: string) => request<null>('POST', '/session/totp/confirm', { code }),
+  },
+  users: {
+    list: () => request<UserRow[]>('GET', '/users'),
+    add: (u: { email: string; role: Role; password?: string; customerId?: string; name?: string }) => request<UserRow>('POST', '/users', u),
+    update: (userId: number, set: { role?: Role; disabled?: boolean; name?: string | null; password?: string }) => request<UserRow>('PATCH', `/users/${userId}`, set),
+    tokens: () => request<TokenRow[]>('GET', '/tokens'),
+    createToken: (t: { role: Role; name?: string; customerId?: string }) => request<{ token: string } & Partial<TokenRow>>('POST', '/tokens', t),
+    revokeToken: (tokenId: number) => request<unknown>('DELETE', `/tokens/${tokenId}`),
   },
   queues: {
     counts: () => request<QueueCount[]>('GET', '/queues'),
     items: (name: string, limit = 200) => items(request<QueueItem[] | { items: QueueItem[] }>('GET', `/queues/${id(name)}${qs({ limit })}`)),
+    page: (name: string, cursor?: string | null, limit = 100) => paged(request<QueueItem[] | Page<QueueItem>>('GET', `/queues/${id(name)}${qs({ limit, cursor, envelope: 'true' })}`)),
   },
   cases: {
     list: (q: { status?: string; customer?: string; category?: string; limit?: number } = {}) => request<CaseSummary[]>('GET', `/cases${qs(q)}`),
@@ -465,6 +512,7 @@ export const api = {
     },
   },
   search: (q: SearchQuery) => items(request<CaseSummary[] | { items: CaseSummary[] }>('GET', `/search${qs({ ...q })}`)),
+  searchPage: (q: SearchQuery, cursor?: string | null) => paged(request<CaseSummary[] | Page<CaseSummary>>('GET', `/search${qs({ ...q, cursor, envelope: 'true' })}`)),
   dashboard: (days = 30) => request<Dashboard>('GET', `/dashboard${qs({ days })}`),
   inventory: {
     customers: (q?: string, limit = 200) => request<Customer[]>('GET', `/customers${qs({ q, limit })}`),

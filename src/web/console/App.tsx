@@ -3,6 +3,7 @@ import { api, ApiError, type QueueCount, type Session } from '../api';
 import { useAsync, useKeys } from '../shared/hooks';
 import { Link, match, navigate, useLocation } from '../shared/router';
 import { Kbd, Loading, Modal } from '../shared/ui';
+import { Account } from './Account';
 import { CaseView } from './CaseView';
 import { Consents } from './Consents';
 import { Dashboard } from './Dashboard';
@@ -78,6 +79,7 @@ function Shell(props: { session: Session; onSignOut: () => void }) {
   else if ((m = params('/console/inventory/:id'))) page = <Inventory customerId={m.id} />;
   else if (params('/console/consents')) page = <Consents session={props.session} />;
   else if (params('/console/policy')) page = <PolicyPage />;
+  else if (params('/console/account')) page = <Account session={props.session} onSignedOut={props.onSignOut} />;
   else page = <div className="page"><h1>Not found</h1><p>No page at {path}.</p></div>;
 
   return (
@@ -121,7 +123,7 @@ function Shell(props: { session: Session; onSignOut: () => void }) {
             <input ref={searchRef} type="search" placeholder="Search IP, CIDR, domain, customer, reporter…  ( / )" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Search" />
           </form>
           <div className="whoami">
-            <span className="who">{props.session.user.email}</span>
+            <Link to="/console/account" className="who">{props.session.user.email}</Link>
             <span className="role">{props.session.user.role}</span>
             <button type="button" className="btn ghost small" onClick={signOut}>
               Sign out

@@ -21,14 +21,14 @@ export const QUEUES = [
  * A queue where the server has no queue route yet but the same list can be read from a route
  * it does have, so the console still shows real data.
  */
-async function loadQueue(name: string): Promise<{ rows: Row[]; fallback: boolean }> {
+async function loadQueue(name: string, cursor?: string | null): Promise<{ rows: Row[]; next: string | null; fallback: boolean }> {
   try {
-    const items = (await api.queues.items(name)) as unknown as Record<string, unknown>[];
-    return { rows: items.map(toRow), fallback: false };
+    const page = await api.queues.page(name, cursor);
+    return { rows: page.items.map((i) => toRow(i as unknown as Record<string, unknown>)), next: page.next, fallback: false };
   } catch (e) {
     if (!(e instanceof ApiError) || !e.unavailable) throw e;
-    if (name === 'unclassified') return { rows: ((await api.cases.list({ category: 'unclassified', limit: 200 })) as unknown as Record<string, unknown>[]).map(toRow), fallback: true };
-    if (name === 'failed-reports') return { rows: ((await api.reports.list('failed')) as unknown as Record<string, unknown>[]).map(toRow), fallback: true };
+    if (name === 'unclassified') return { rows: ((await api.cases.list({ category: 'unclassified', limit: 200 })) as unknown as Record<string, unknown>[]).map(toRow), next: null, fallback: true };
+    if (name === 'failed-reports') return { rows: ((await api.reports.list('failed')) as unknown as Record<string, unknown>[]).map(toRow), next: null, fallback: true };
     throw e;
   }
 }
@@ -36,6 +36,23 @@ async function loadQueue(name: string): Promise<{ rows: Row[]; fallback: boolean
 export function Queue(props: { name: string }) {
   const q = QUEUES.find((x) => x.name === props.name);
   const data = useAsync(() => loadQueue(props.name), [props.name]);
+  const [more, setMore] = useState<{ rows: Row[]; next: string | null } | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const rows = [...(data.data?.rows ?? []), ...(more?.rows ?? [])];
+  const next = more ? more.next : (data.data?.next ?? null);
+  const loadMore = async () => {
+    setLoadingMore(true);
+    try {
+      const page = await loadQueue(props.name, next);
+      setMore({ rows: [...(more?.rows ?? []), ...page.rows], next: page.next });
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+  const reload = () => {
+    setMore(null);
+    data.reload();
+  };
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [notice, setNotice] = useState<string | null>(null);
   if (!q) return <div className="page"><h1>No queue “{props.name}”</h1></div>;
@@ -44,7 +61,7 @@ export function Queue(props: { name: string }) {
     try {
       await api.reports.reparse(r.reportId);
       setNotice(`Report ${r.reportId} queued for parsing again.`);
-      data.reload();
+      reload();
     } catch (e) {
       const err = e as ApiError;
       setNotice(err.unavailable ? 'Re-parse is not available on this server yet.' : `Report ${r.reportId}: ${err.message}`);
@@ -58,22 +75,22 @@ export function Queue(props: { name: string }) {
           <p className="muted">{q.blurb}</p>
         </div>
         <div className="head-actions">
-          {data.data && <span className="muted">{data.data.rows.length.toLocaleString('en')} shown</span>}
-          <button type="button" className="btn small ghost" onClick={data.reload}>
+          {data.data && <span className="muted">{rows.length.toLocaleString('en')}{next ? '+' : ''} shown</span>}
+          <button type="button" className="btn small ghost" onClick={reload}>
             Refresh
           </button>
         </div>
       </header>
       {notice && <p className="notice info" role="status">{notice}</p>}
       {data.data?.fallback && <p className="notice info">The server has no queue route yet; this list is read from the general case and report lists.</p>}
-      <BulkBar rows={data.data?.rows ?? []} selected={selected} onDone={() => { setSelected(new Set()); data.reload(); }} />
+      <BulkBar rows={rows} selected={selected} onDone={() => { setSelected(new Set()); reload(); }} />
       {data.loading && !data.data ? (
         <Loading />
       ) : data.error ? (
-        <Problem error={data.error} what={`The ${q.label.toLowerCase()} queue`} onRetry={data.reload} />
+        <Problem error={data.error} what={`The ${q.label.toLowerCase()} queue`} onRetry={reload} />
       ) : (
         <RowTable
-          rows={data.data!.rows}
+          rows={rows}
           selected={selected}
           onSelect={setSelected}
           empty={q.empty}
@@ -87,6 +104,13 @@ export function Queue(props: { name: string }) {
               : undefined
           }
         />
+      )}
+      {next && (
+        <div className="more">
+          <button type="button" className="btn" disabled={loadingMore} onClick={loadMore}>
+            {loadingMore ? 'Loading…' : 'Load more'}
+          </button>
+        </div>
       )}
     </div>
   );

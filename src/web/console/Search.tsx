@@ -33,9 +33,10 @@ function inRange(ip: string, cidr: string): boolean {
  * Where the server has no search route, the newest cases are filtered in the browser: slower and
  * limited to what one page returns, and the page says so.
  */
-async function runSearch(q: SearchQuery): Promise<{ rows: CaseSummary[]; local: boolean }> {
+async function runSearch(q: SearchQuery, cursor?: string | null): Promise<{ rows: CaseSummary[]; next: string | null; local: boolean }> {
   try {
-    return { rows: await api.search({ ...q, limit: 500 }), local: false };
+    const page = await api.searchPage({ ...q, limit: 200 }, cursor);
+    return { rows: page.items, next: page.next, local: false };
   } catch (e) {
     if (!(e instanceof ApiError) || !e.unavailable) throw e;
     const list = await api.cases.list({ status: q.status, customer: q.customer, category: q.category, limit: 1000 });
@@ -47,7 +48,7 @@ async function runSearch(q: SearchQuery): Promise<{ rows: CaseSummary[]; local: 
         (!q.to || c.firstSeen <= `${q.to}T23:59:59Z`) &&
         (!q.q || `${c.resource} ${c.customer} ${c.category}`.toLowerCase().includes(q.q.toLowerCase())),
     );
-    return { rows, local: true };
+    return { rows, next: null, local: true };
   }
 }
 
@@ -66,7 +67,13 @@ export function Search() {
     navigate(`/console/search?${s.toString()}`);
   };
   const set = (f: (typeof FIELDS)[number]) => (e: { target: { value: string } }) => setForm({ ...form, [f]: e.target.value });
-  const rows = (data.data?.rows ?? []).map((c) => toRow(c as unknown as Record<string, unknown>));
+  const [more, setMore] = useState<{ rows: CaseSummary[]; next: string | null } | null>(null);
+  const next = more ? more.next : (data.data?.next ?? null);
+  const loadMore = async () => {
+    const page = await runSearch(query, next);
+    setMore({ rows: [...(more?.rows ?? []), ...page.rows], next: page.next });
+  };
+  const rows = [...(data.data?.rows ?? []), ...(more?.rows ?? [])].map((c) => toRow(c as unknown as Record<string, unknown>));
   return (
     <div className="page">
       <header className="page-head">
@@ -135,8 +142,18 @@ export function Search() {
         <Problem error={data.error} what="Search" onRetry={data.reload} />
       ) : (
         <>
-          <p className="muted small" data-testid="result-count">{rows.length.toLocaleString('en')} case{rows.length === 1 ? '' : 's'}</p>
+          <p className="muted small" data-testid="result-count">
+            {rows.length.toLocaleString('en')}
+            {next ? '+' : ''} case{rows.length === 1 && !next ? '' : 's'}
+          </p>
           <RowTable rows={rows} selected={selected} onSelect={setSelected} empty="No case matches." />
+          {next && (
+            <div className="more">
+              <button type="button" className="btn" onClick={loadMore}>
+                Load more
+              </button>
+            </div>
+          )}
         </>
       )}
     </div>
