@@ -16,7 +16,7 @@ export function registerReports(program: Command): void {
         const list = await desk.reports.list({ status: opts.status, limit: Number(opts.limit) });
         if (opts.json) return printJson(list);
         for (const r of list) {
-          process.stdout.write(`#${r.id}\t${r.receivedAt}\t${r.channel}\t${r.status}\t${r.format ?? '-'}\t${r.eventCount} events\t${r.subject ?? r.filename ?? ''}${r.error ? `\terror: ${r.error}` : ''}\n`);
+          process.stdout.write(`#${r.id}\t${r.messageId ?? '-'}\t${r.channel}\t${r.receivedAt}\t${r.status}\t${r.format ?? '-'}\t${r.eventCount} events\t${r.subject ?? r.filename ?? ''}${r.error ? `\terror: ${r.error}` : ''}\n`);
         }
       });
     });

@@ -9,13 +9,32 @@ export interface FileReport {
   bytes: Buffer;
 }
 
-/** Every file under the given paths (directories recursively, hidden entries skipped), sorted for a stable order. */
+/** A Maildir folder: `cur`, `new` and `tmp` side by side. */
+export function isMaildir(dir: string): boolean {
+  return ['cur', 'new', 'tmp'].every((d) => {
+    try {
+      return statSync(join(dir, d)).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Every file under the given paths (directories recursively, hidden entries skipped), sorted for a
+ * stable order. A Maildir gives the messages in `cur` and `new`; `tmp` holds deliveries still
+ * being written, never complete messages.
+ */
 export function listFiles(paths: string[]): string[] {
   const out: string[] = [];
   const walk = (p: string) => {
     const st = statSync(p);
     if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) if (!name.startsWith('.')) walk(join(p, name));
+      const maildir = isMaildir(p);
+      for (const name of readdirSync(p).sort()) {
+        if (name.startsWith('.') || (maildir && name === 'tmp')) continue;
+        walk(join(p, name));
+      }
     } else if (st.isFile()) out.push(p);
   };
   for (const p of paths) walk(p);
