@@ -53,7 +53,10 @@ export function digestJob(desk: AbuseDesk, mod: NotificationsModule): JobType<{ 
       }
       const to = contactsOf(customer);
       const inputs: CaseNoticeInput[] = [];
-      for (const e of entries) {
+      // A case that moved up its ladder twice within one interval is shown once, with its latest deadline.
+      const latest = new Map<number, (typeof entries)[number]>();
+      for (const e of entries) latest.set(e.case_id, e);
+      for (const e of latest.values()) {
         const kase = await new CaseRepository(db).get(e.case_id);
         if (!kase) continue;
         const offer = kase.category === 'resource-abuse' ? await new InvoiceRepository(db).offer(kase.id) : undefined;

@@ -1,3 +1,4 @@
+import { isCategory } from '../domain/categories.js';
 import { PermanentActionError, type ActionExecutor, type ExecutionContext } from '../workflow/executors.js';
 import { NotificationRepository } from '../storage/repositories/notification.repository.js';
 import { ActionRepository } from '../storage/repositories/action.repository.js';
@@ -115,7 +116,7 @@ export function notifyAuthoritiesExecutor(mod: NotificationsModule): ActionExecu
         .filter((x): x is string => !!x);
       const mail = renderAuthorityNotice({
         caseId: ctx.case.id,
-        category: ctx.case.category as never,
+        category: isCategory(ctx.case.category) ? ctx.case.category : 'unclassified',
         clause: clauseOf(ctx.case.category, ctx.rules),
         manifest: pkg.manifest,
         manifestSha256: pkg.manifestSha256,

@@ -144,6 +144,9 @@ describeEachEngine('notifications', (db) => {
     const actB = await runningAction(desk, b.caseId, 'notify-customer', { dueAt: '2025-03-04T12:00:00.000Z' });
     expect((await execute(desk, actA, mailer)).status).toBe('waiting');
     expect((await execute(desk, actB, mailer)).status).toBe('waiting');
+    // Case a moves up its ladder within the same interval: it appears once, with the later deadline.
+    const actA2 = await runningAction(desk, a.caseId, 'notify-customer', { dueAt: '2025-03-06T12:00:00.000Z' });
+    expect((await execute(desk, actA2, mailer)).status).toBe('waiting');
     const before = sink.messages.length;
     await desk.worker.runUntilIdle();
     expect(sink.messages.length).toBe(before);
@@ -159,7 +162,11 @@ describeEachEngine('notifications', (db) => {
     expect(m.parsed.text).toContain(`abuse+case-${a.caseId}@desk.example`);
     expect(m.parsed.text).toContain(`abuse+case-${b.caseId}@desk.example`);
     expect(unwrap(m.parsed.text!)).toContain(flat(AUP_CLAUSES['port-scan'].text));
+    expect(m.parsed.text!.split(`======== Case #${a.caseId}:`).length).toBe(2);
+    expect(m.parsed.text).toMatch(/6 maart 2025/);
+    expect(m.parsed.text).not.toMatch(/2 maart 2025/);
     const actions = new ActionRepository(desk.ctx.db);
+    expect((await actions.get(actA2.id))!.status).toBe('done');
     expect((await actions.get(actA.id))!.status).toBe('done');
     expect((await actions.get(actB.id))!.status).toBe('done');
     // Nothing new: no empty digest at the next boundary.
