@@ -17,6 +17,8 @@ const EMAIL = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61
 const PHONE = /(?:\+|\b00)\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}\b/g;
 // Header lines naming the people a message went to, and greetings naming a person.
 const RECIPIENT_HEADER = /^([ \t>]*(?:to|cc|bcc|delivered-to|x-original-to|envelope-to|x-rcpt-to)\s*:).*$/gim;
+// Form-style lines naming a person: "Name: ...", "Reported by: ...", in the languages we read.
+const NAME_LINE = /^([ \t>]*(?:name|full name|naam|nom|contact|contact person|reported by|submitted by|complainant|reporter|melder|déclarant|signalé par)\s*:).*$/gim;
 const GREETING = /^([ \t>]*(?:dear|hello|hi|beste|geachte|cher|chère|bonjour)\s+)[^,\n]{1,60}(,?)$/gim;
 
 /** Evidence keys whose values are about a person rather than the abuse itself. */
@@ -38,6 +40,7 @@ export function redactText(text: string, ctx: RedactionContext): string {
     out = out.replace(re, REDACTED);
   }
   out = out.replace(RECIPIENT_HEADER, `$1 ${REDACTED}`);
+  out = out.replace(NAME_LINE, `$1 ${REDACTED}`);
   out = out.replace(GREETING, `$1${REDACTED}$2`);
   out = out.replace(EMAIL, (m, domain: string) => (belongsTo(domain, ctx.keepDomains) ? m : REDACTED_ADDRESS));
   out = out.replace(PHONE, REDACTED);

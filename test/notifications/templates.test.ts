@@ -178,6 +178,10 @@ describe('addresses and locales', () => {
     expect(pickLocale('de')).toBe('en');
     expect(pickLocale(null)).toBe('en');
   });
+  it('removes form-style lines naming a person', () => {
+    const ctx = { keepDomains: [], thirdParties: [] };
+    expect(redactText('Reported by: Alice Martin\nName: Bob\nNom : Chloé Dubois\nURL: http://x.example/', ctx)).toBe('Reported by: [removed]\nName: [removed]\nNom : [removed]\nURL: http://x.example/');
+  });
   it('keeps the customer own domains and subdomains', () => {
     expect(redactText('from a@mail.dupont.example to b@x.example', { keepDomains: ['dupont.example'], thirdParties: [] })).toBe('from a@mail.dupont.example to [address removed]');
   });
