@@ -124,6 +124,35 @@ describeEachEngine('console API', (db) => {
     expect((await http.inject({ url: '/api/v1/search?cursor=garbage', headers })).statusCode).toBe(400);
   });
 
+  it('pages through the cases of a reporter behind thousands of cases, newest first', async () => {
+    const db = desk.database.db;
+    const n = 2100;
+    const base = Date.parse('2024-06-01T00:00:00Z');
+    const { id: reportId } = await new ReportRepository(db).insertOnce({ sha256: 'mass', channel: 'smtp', reporter: 'mass@reporter.example', messageId: null, subject: 'mass', filename: null, receivedAt: new Date(base), raw: Buffer.from('mass'), meta: {} });
+    const at = (i: number) => new Date(base + ((i * 7919) % n) * 60_000).toISOString();
+    for (let start = 0; start < n; start += 500) {
+      const rows = Array.from({ length: Math.min(500, n - start) }, (_, k) => start + k);
+      const cases = await db
+        .insertInto('cases')
+        .values(rows.map((i) => ({ customer_id: 'c-1', category: 'spam', resource: `mass-${i}.example`, status: 'closed', policy_version: null, opened_at: at(i), first_seen: at(i), last_seen: at(i), event_count: 1, closed_at: at(i), updated_at: at(i) })))
+        .returning(['id', 'last_seen'])
+        .execute();
+      await db
+        .insertInto('events')
+        .values(cases.map((c, k) => ({ report_id: reportId, fingerprint: `mass-${start + k}`, category: 'spam', type: 'spam', ip: null, port: null, url: null, domain: null, email: null, occurred_at: c.last_seen, reporter: 'mass@reporter.example', evidence: '{}', status: 'correlated' as const, customer_id: 'c-1', service_id: 's-1', case_id: c.id, resource: null, matched: null, created_at: c.last_seen })))
+        .execute();
+    }
+    const seen: string[] = [];
+    let cursor = '';
+    for (let page = 0; page < 3; page++) {
+      const r = await get(`/api/v1/search?reporter=mass@reporter.example&limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...r.json().map((c: { lastSeen: string; id: number }) => c.lastSeen));
+      cursor = r.headers['x-next-cursor'] as string;
+    }
+    const expected = Array.from({ length: n }, (_, i) => at(i)).sort().reverse().slice(0, 150);
+    expect(seen).toEqual(expected);
+  });
+
   it('shows a case with its customer, timeline and the hostile report as inert text', async () => {
     const [hit] = (await get('/api/v1/search?ip=192.0.2.5')).json();
     const note = await http.inject({ method: 'POST', url: `/api/v1/cases/${hit.id}/notes`, headers, payload: { text: 'called the customer' } });

@@ -84,8 +84,7 @@ export class ConsoleRepository {
     return this.interactive(async (db) => {
       let q = db
         .selectFrom('cases')
-        .leftJoin('customers', 'customers.id', 'cases.customer_id')
-        .select([...caseColumns, 'customers.name as customer_name'])
+        .select(caseColumns)
         .orderBy('cases.last_seen', 'desc')
         .orderBy('cases.id', 'desc')
         .limit(limit);
@@ -106,15 +105,33 @@ export class ConsoleRepository {
       for (const [column, value] of [['ip', where.eventIp], ['domain', where.eventDomain]] as const) {
         if (!value) continue;
         const ids = eventCases.get(column)!;
-        resourceTerms.push(ids === 'many' ? sql<boolean>`cases.id in (select e.case_id from events e where ${sql.ref(`e.${column}`)} = ${value})` : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
+        resourceTerms.push(ids === 'many' ? sql<boolean>`${this.scanned()} in (select e.case_id from events e where ${sql.ref(`e.${column}`)} = ${value})` : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
       }
       if (resourceTerms.length) q = q.where(sql<boolean>`(${sql.join(resourceTerms, sql` or `)})`);
       if (where.reporter) {
         const ids = eventCases.get('reporter')!;
-        q = q.where(ids === 'many' ? sql<boolean>`cases.id in (select e.case_id from events e where e.reporter = ${where.reporter})` : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
+        q = q.where(ids === 'many' ? sql<boolean>`${this.scanned()} in (select e.case_id from events e where e.reporter = ${where.reporter})` : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
       }
-      return (await q.execute()) as CaseListRow[];
+      const rows = await q.execute();
+      return this.withCustomerNames(db, rows);
     });
+  }
+
+  /** Customer names for one page of cases: looked up after the LIMIT, not joined to every candidate before it. */
+  private async withCustomerNames<T extends { customer_id: string }>(db: Executor, rows: T[]): Promise<(T & { customer_name: string | null })[]> {
+    const ids = [...new Set(rows.map((r) => r.customer_id))];
+    const names = ids.length ? await db.selectFrom('customers').select(['id', 'name']).where('id', 'in', ids).execute() : [];
+    const byId = new Map(names.map((n) => [n.id, n.name]));
+    return rows.map((r) => ({ ...r, customer_name: byId.get(r.customer_id) ?? null }));
+  }
+
+  /**
+   * cases.id as a membership test only: on SQLite the unary plus keeps the planner from looking up
+   * every candidate by id and sorting them all, so it walks the time index and stops at a full
+   * page (a common value matches often). PostgreSQL reads it as the plain column.
+   */
+  private scanned(): RawBuilder<number> {
+    return this.pg() ? sql<number>`cases.id` : sql<number>`+cases.id`;
   }
 
   /** The cases with an event whose column equals the value, or 'many' when there are too many to list. */
