@@ -11,7 +11,7 @@ import { SWEEP_JOB, WorkflowRepository } from '../storage/repositories/workflow.
 import { ConsentService, consentFor } from './consents.js';
 import { executeJob } from './execute.job.js';
 import { executorRegistry } from './executors.js';
-import { decideCase, ensureSweep, type LadderTx, onTimer } from './ladder.js';
+import { decideCase, ensureSweep, flushLadder, type LadderTx, onTimer } from './ladder.js';
 import { activePolicy, parsePolicy } from './policy.js';
 import { policyNoticeJobs } from './policy-notice.job.js';
 import { connectorSettings, WorkflowRuntime } from './runtime.js';
@@ -52,6 +52,7 @@ export function installWorkflow(desk: AbuseDesk): Workflow {
   const ladder = async <T>(tx: Tx, fn: (l: LadderTx) => Promise<T>): Promise<T> => {
     const l: LadderTx = { tx, now: ctx.clock.now(), audit: [], registry, queued: false };
     const v = await fn(l);
+    await flushLadder(l);
     await new AuditRepository(tx).append(l.now, l.audit);
     return v;
   };

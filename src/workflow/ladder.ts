@@ -2,7 +2,7 @@ import type { Executor, Tx } from '../storage/database.js';
 import type { AuditEntry } from '../storage/repositories/audit.repository.js';
 import { type CaseRow, CaseRepository } from '../storage/repositories/case.repository.js';
 import { JobRepository } from '../storage/repositories/job.repository.js';
-import { type CaseWorkflowRow, SWEEP_JOB, WorkflowRepository } from '../storage/repositories/workflow.repository.js';
+import { type CaseWorkflowRow, type NewAction, SWEEP_JOB, WorkflowRepository } from '../storage/repositories/workflow.repository.js';
 import { addDuration, durationMs } from './duration.js';
 import type { ExecutorRegistry } from './executors.js';
 import { activePolicy, categoryRules, type Policy, policyByRef } from './policy.js';
@@ -21,6 +21,63 @@ export interface LadderTx {
   preloaded?: Map<number, { kase: CaseRow; wf: CaseWorkflowRow }>;
   /** A sweep job is known to be pending at or before this time (saves asking again for every case of a batch). */
   sweepBy?: string;
+  /** Writes held back until flushLadder(): a sweep batch then costs a few statements, not a few per case. */
+  pending?: Pending;
+}
+
+interface Pending {
+  actions: { row: NewAction; auto: boolean; audit: Omit<AuditEntry, 'entityId'> }[];
+  wf: Map<number, Partial<CaseWorkflowRow>>;
+  status: Map<number, string>;
+}
+
+function pending(l: LadderTx): Pending {
+  l.pending ??= { actions: [], wf: new Map(), status: new Map() };
+  return l.pending;
+}
+
+function setWf(l: LadderTx, caseId: number, patch: Partial<CaseWorkflowRow>): void {
+  const p = pending(l).wf;
+  p.set(caseId, { ...p.get(caseId), ...patch });
+}
+
+function setCaseStatus(l: LadderTx, caseId: number, status: string): void {
+  pending(l).status.set(caseId, status);
+}
+
+/**
+ * Writes what the ladder held back: actions in multi-row inserts (their audit entries and
+ * execution jobs follow, now that they have ids), ladder rows and case statuses grouped by the
+ * values they get. Call before the transaction's audit entries are appended, and before reading
+ * actions or ladder rows the same transaction may have changed.
+ */
+export async function flushLadder(l: LadderTx): Promise<void> {
+  const p = l.pending;
+  if (!p) return;
+  l.pending = undefined;
+  const repo = new WorkflowRepository(l.tx);
+  if (p.actions.length) {
+    const ids = await repo.insertActions(p.actions.map((a) => a.row), l.now);
+    const jobs = new JobRepository(l.tx);
+    for (const a of p.actions) {
+      const id = ids.get(a.row.idempotencyKey);
+      if (id === undefined) continue; // the same step proposed before: nothing new
+      l.audit.push({ ...a.audit, entityId: id });
+      if (a.auto) {
+        await jobs.enqueue(EXECUTE_JOB, { actionId: id }, l.now, { maxAttempts: 1000 });
+        l.queued = true;
+      }
+    }
+  }
+  const groups = new Map<string, number[]>();
+  for (const [caseId, patch] of p.wf) {
+    const key = JSON.stringify(Object.entries(patch).sort(([a], [b]) => (a < b ? -1 : 1)));
+    groups.set(key, [...(groups.get(key) ?? []), caseId]);
+  }
+  for (const [key, ids] of groups) await repo.updateMany(ids, Object.fromEntries(JSON.parse(key) as [string, unknown][]), l.now);
+  const byStatus = new Map<string, number[]>();
+  for (const [caseId, status] of p.status) byStatus.set(status, [...(byStatus.get(status) ?? []), caseId]);
+  for (const [status, ids] of byStatus) await repo.setCaseStatuses(ids, status, l.now);
 }
 
 type Rules = ReturnType<typeof categoryRules>;
@@ -63,18 +120,18 @@ export async function decideCase(l: LadderTx, caseId: number): Promise<void> {
       const n = await repo.eventsSince(caseId, since);
       qualifies = n >= rules.notify.threshold;
       if (!qualifies && kase.status === 'open') {
-        await new CaseRepository(l.tx).setStatus(caseId, 'watching', l.now);
+        setCaseStatus(l, caseId, 'watching');
         l.audit.push({ actor: 'policy', entity: 'case', entityId: caseId, action: 'below-threshold', data: { events: n, threshold: rules.notify.threshold, window: rules.notify.window } });
       }
     }
-    await repo.update(caseId, patch, l.now);
+    setWf(l, caseId, patch);
     if (qualifies) await fireStep(l, s, 0);
   } else if (wf.armed_step !== null) {
-    await repo.update(caseId, patch, l.now);
+    setWf(l, caseId, patch);
     l.audit.push({ actor: 'policy', entity: 'case', entityId: caseId, action: 'repeat-seen', data: { step: wf.armed_step } });
     await fireStep(l, s, wf.armed_step);
   } else {
-    await repo.update(caseId, patch, l.now);
+    setWf(l, caseId, patch);
   }
   await ensureSweep(l, patch.close_at!);
 }
@@ -97,8 +154,8 @@ async function fireStep(l: LadderTx, s: NonNullable<Awaited<ReturnType<typeof lo
       ...(step.price ? { price: step.price } : {}),
       ...(deadlineAt ? { deadline: deadlineAt } : {}),
     };
-    const row = await repo.insertAction(
-      {
+    pending(l).actions.push({
+      row: {
         caseId: kase.id,
         kind: a.kind,
         scope: a.scope ?? null,
@@ -112,17 +169,13 @@ async function fireStep(l: LadderTx, s: NonNullable<Awaited<ReturnType<typeof lo
         params,
         requestedBy: 'policy',
       },
-      l.now,
-    );
-    if (!row) continue;
-    l.audit.push({ actor: 'policy', entity: 'action', entityId: row.id, action: auto ? 'approved' : 'proposed', data: { case: kase.id, kind: a.kind, scope: a.scope ?? null, step: j, dueAt: deadlineAt, by: auto ? 'policy' : null } });
-    if (auto) {
-      await new JobRepository(l.tx).enqueue(EXECUTE_JOB, { actionId: row.id }, l.now, { maxAttempts: 1000 });
-      l.queued = true;
-    } else proposed++;
+      auto,
+      audit: { actor: 'policy', entity: 'action', action: auto ? 'approved' : 'proposed', data: { case: kase.id, kind: a.kind, scope: a.scope ?? null, step: j, dueAt: deadlineAt, by: auto ? 'policy' : null } },
+    });
+    if (!auto) proposed++;
   }
-  await repo.update(kase.id, { step: j, step_started_at: l.now.toISOString(), deadline_at: deadlineAt, armed_step: null, paused_remaining_ms: null, resume_at: null, finished: j === rules.ladder.length - 1 && !deadlineAt ? 1 : 0 }, l.now);
-  await new CaseRepository(l.tx).setStatus(kase.id, proposed ? 'awaiting-approval' : 'in-progress', l.now);
+  setWf(l, kase.id, { step: j, step_started_at: l.now.toISOString(), deadline_at: deadlineAt, armed_step: null, paused_remaining_ms: null, resume_at: null, finished: j === rules.ladder.length - 1 && !deadlineAt ? 1 : 0 });
+  setCaseStatus(l, kase.id, proposed ? 'awaiting-approval' : 'in-progress');
   l.audit.push({ actor: 'policy', entity: 'case', entityId: kase.id, action: 'step', data: { step: j, name: step.name, deadline: deadlineAt, policy: policy.ref } });
   if (deadlineAt) await ensureSweep(l, deadlineAt);
 }
@@ -135,19 +188,19 @@ export async function onTimer(l: LadderTx, caseId: number): Promise<void> {
   const s = await load(l, caseId);
   if (!s) {
     // No case or no policy: a timer nobody can act on must not come back on every sweep.
-    await new WorkflowRepository(l.tx).update(caseId, { deadline_at: null, resume_at: null, close_at: null }, l.now);
+    setWf(l, caseId, { deadline_at: null, resume_at: null, close_at: null });
     return;
   }
   const { kase, wf, rules, repo } = s;
   const now = l.now.toISOString();
   if (kase.closed_at) {
-    await repo.update(caseId, { deadline_at: null, resume_at: null, close_at: null, finished: 1 }, l.now);
+    setWf(l, caseId, { deadline_at: null, resume_at: null, close_at: null, finished: 1 });
     return;
   }
   if (wf.resume_at && wf.resume_at <= now) {
     // The clock runs again from when the pause ran out, however late the sweep comes to it.
     const deadline = new Date(Date.parse(wf.resume_at) + (wf.paused_remaining_ms ?? 0)).toISOString();
-    await repo.update(caseId, { resume_at: null, paused_remaining_ms: null, deadline_at: deadline }, l.now);
+    setWf(l, caseId, { resume_at: null, paused_remaining_ms: null, deadline_at: deadline });
     l.audit.push({ actor: 'clock', entity: 'case', entityId: caseId, action: 'clock-resumed', data: { deadline } });
     wf.deadline_at = deadline;
     await ensureSweep(l, deadline);
@@ -170,20 +223,21 @@ async function escalate(l: LadderTx, s: NonNullable<Awaited<ReturnType<typeof lo
       l.audit.push({ actor: 'policy', entity: 'case', entityId: s.kase.id, action: 'step-skipped', data: { step: j, name: next.name, why: 'the customer replied' } });
       continue;
     }
-    await s.repo.update(s.kase.id, { deadline_at: null, armed_step: j }, l.now);
+    setWf(l, s.kase.id, { deadline_at: null, armed_step: j });
     l.audit.push({ actor: 'policy', entity: 'case', entityId: s.kase.id, action: 'armed', data: { step: j, name: next.name, why: 'waits for a repeat' } });
     return;
   }
-  await s.repo.update(s.kase.id, { deadline_at: null, finished: 1 }, l.now);
+  setWf(l, s.kase.id, { deadline_at: null, finished: 1 });
 }
 
 async function autoClose(l: LadderTx, s: NonNullable<Awaited<ReturnType<typeof load>>>): Promise<void> {
   const { kase, rules, repo } = s;
+  await flushLadder(l);
   const busy = await repo.actionsOfCase(kase.id, ['approved', 'running']);
   if (busy.length) {
     // An action still being carried out: closing now would hide it; look again later.
     const later = addDuration(l.now, rules.autoCloseAfter).toISOString();
-    await repo.update(kase.id, { close_at: later }, l.now);
+    setWf(l, kase.id, { close_at: later });
     await ensureSweep(l, later);
     return;
   }
@@ -192,6 +246,7 @@ async function autoClose(l: LadderTx, s: NonNullable<Awaited<ReturnType<typeof l
 
 /** Closes or resolves a case: outstanding proposals are cancelled, timers stopped, listeners told. */
 export async function closeCase(l: LadderTx, kase: CaseRow, status: 'closed' | 'resolved', reason: string, actor: string): Promise<void> {
+  await flushLadder(l);
   const repo = new WorkflowRepository(l.tx);
   for (const a of await repo.actionsOfCase(kase.id, ['proposed', 'approved'])) {
     if (await repo.transition(a.id, ['proposed', 'approved'], 'cancelled', { reason: `case ${status}: ${reason}`, finished_at: l.now.toISOString() }, l.now)) {
@@ -227,7 +282,7 @@ export async function customerReplied(l: LadderTx, caseId: number): Promise<'pau
     patch.paused_remaining_ms = null;
     effect = 'restarted';
   }
-  await repo.update(caseId, patch, l.now);
+  setWf(l, caseId, patch);
   l.audit.push({ actor: 'customer', entity: 'case', entityId: caseId, action: 'customer-replied', data: { clock: effect, deadline: patch.deadline_at ?? wf.deadline_at, resumeAt: patch.resume_at ?? null } });
   const next = patch.resume_at ?? patch.deadline_at;
   if (next) await ensureSweep(l, next);
@@ -239,7 +294,7 @@ export async function resumeClock(l: LadderTx, caseId: number, actor: string): P
   const wf = await new WorkflowRepository(l.tx).get(caseId);
   if (!wf || wf.paused_remaining_ms === null) return null;
   const deadline = new Date(l.now.getTime() + wf.paused_remaining_ms).toISOString();
-  await new WorkflowRepository(l.tx).update(caseId, { resume_at: null, paused_remaining_ms: null, deadline_at: deadline }, l.now);
+  setWf(l, caseId, { resume_at: null, paused_remaining_ms: null, deadline_at: deadline });
   l.audit.push({ actor, entity: 'case', entityId: caseId, action: 'clock-resumed', data: { deadline } });
   await ensureSweep(l, deadline);
   return deadline;

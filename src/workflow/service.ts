@@ -10,7 +10,7 @@ import { PolicyRepository } from '../storage/repositories/policy.repository.js';
 import { type ActionFilter, type ActionStatus, WorkflowRepository } from '../storage/repositories/workflow.repository.js';
 import { presentAction } from '../services/presenters.js';
 import { type ExecutorRegistry, executorRegistry } from './executors.js';
-import { closeCase, customerReplied, EXECUTE_JOB, type LadderTx, resumeClock } from './ladder.js';
+import { closeCase, customerReplied, EXECUTE_JOB, flushLadder, type LadderTx, resumeClock } from './ladder.js';
 import { activePolicy, type Policy, policyFromRow, parsePolicy } from './policy.js';
 
 export const POLICY_ANNOUNCE_JOB = 'policy-announce';
@@ -29,6 +29,7 @@ export type Role = 'operator' | 'supervisor';
 async function inLadder<T>(tx: Tx, now: Date, registry: ExecutorRegistry, fn: (l: LadderTx) => Promise<T>): Promise<{ value: T; queued: boolean }> {
   const l: LadderTx = { tx, now, audit: [], registry, queued: false };
   const value = await fn(l);
+  await flushLadder(l);
   await new AuditRepository(tx).append(now, l.audit);
   return { value, queued: l.queued };
 }

@@ -1,6 +1,6 @@
 import { type Selectable, type Updateable, sql } from 'kysely';
 import type { Executor } from '../database.js';
-import { onPostgres } from '../dialect.js';
+import { chunk, onPostgres } from '../dialect.js';
 import type { ActionTable, CaseWorkflowTable } from '../schema.js';
 import type { ActionRow } from './action.repository.js';
 import type { CaseRow } from './case.repository.js';
@@ -64,6 +64,20 @@ export class WorkflowRepository {
       .onConflict((oc) => oc.column('case_id').doNothing())
       .execute();
     return (await this.get(caseId))!;
+  }
+
+  /** The same change to many cases' ladder rows (a sweep batch moves many cases the same way). */
+  async updateMany(caseIds: number[], patch: Updateable<CaseWorkflowTable>, now: Date): Promise<void> {
+    for (const part of chunk(caseIds, 1)) {
+      await this.db.updateTable('case_workflow').set({ ...patch, updated_at: now.toISOString() }).where('case_id', 'in', part).execute();
+    }
+  }
+
+  /** Sets the status of open cases (closing goes through CaseRepository.setStatus, which stamps closed_at). */
+  async setCaseStatuses(caseIds: number[], status: string, now: Date): Promise<void> {
+    for (const part of chunk(caseIds, 1)) {
+      await this.db.updateTable('cases').set({ status, updated_at: now.toISOString() }).where('id', 'in', part).where('closed_at', 'is', null).execute();
+    }
   }
 
   async update(caseId: number, patch: Updateable<CaseWorkflowTable>, now: Date): Promise<void> {
@@ -171,6 +185,46 @@ export class WorkflowRepository {
       .returningAll()
       .execute();
     return rows[0] ?? null;
+  }
+
+  /** Inserts many actions at once; returns the ids of those inserted by idempotency key (an existing key is skipped). */
+  async insertActions(actions: NewAction[], now: Date): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const at = now.toISOString();
+    for (const part of chunk(actions, 22)) {
+      const rows = await this.db
+        .insertInto('actions')
+        .values(
+          part.map((a) => ({
+            case_id: a.caseId,
+            kind: a.kind,
+            scope: a.scope,
+            status: a.status,
+            step: a.step,
+            due_at: a.dueAt,
+            approval: a.approval,
+            approved_by: a.approvedBy,
+            approved_at: a.approvedBy ? at : null,
+            reason: a.reason,
+            idempotency_key: a.idempotencyKey,
+            attempts: 0,
+            last_error: null,
+            params: JSON.stringify(a.params),
+            result: null,
+            created_at: at,
+            updated_at: at,
+            requested_by: a.requestedBy,
+            connector: null,
+            started_at: null,
+            finished_at: null,
+          })),
+        )
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returning(['id', 'idempotency_key'])
+        .execute();
+      for (const r of rows) out.set(r.idempotency_key, r.id);
+    }
+    return out;
   }
 
   async action(id: number, lock = false): Promise<ActionRow | undefined> {
