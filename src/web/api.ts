@@ -336,6 +336,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The answer's body, for errors that carry details (a policy's problems by line). */
+    readonly details: unknown = null,
   ) {
     super(message);
   }
@@ -387,7 +389,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     const message = d.message ?? res.statusText;
     // Fastify's own answer for a path no route matches: the feature is not on this server.
     if (res.status === 404 && /^Route \w+:.* not found$/.test(message)) throw new ApiError(404, 'unavailable', 'Not available on this server yet.');
-    throw new ApiError(res.status, d.code ?? d.error ?? String(res.status), message);
+    throw new ApiError(res.status, d.code ?? d.error ?? String(res.status), message, data);
   }
   return data as T;
 }
@@ -517,6 +519,7 @@ export const api = {
   inventory: {
     customers: (q?: string, limit = 200) => request<Customer[]>('GET', `/customers${qs({ q, limit })}`),
     customer: (customerId: string) => request<Customer>('GET', `/customers/${id(customerId)}`),
+    import: (doc: unknown) => request<{ customers: number; services: number; ipAssignments: number; domains: number }>('POST', '/inventory/import', doc),
   },
   consents: {
     list: () => request<Consent[]>('GET', '/consents'),
@@ -525,6 +528,9 @@ export const api = {
   },
   policy: {
     get: () => request<Policy>('GET', '/policy'),
+    source: (ref: string) => request<{ ref: string; source: string }>('GET', `/policy/versions/${id(ref)}`),
+    validate: (text: string) => request<{ ref: string }>('POST', '/policy/validate', { text, file: 'policy.yaml' }),
+    activate: (text: string, announce: boolean) => request<{ ref: string; stored: boolean }>('POST', '/policy/activate', { text, file: 'policy.yaml', announce, by: actor }),
   },
   portal: {
     cases: () => request<PortalCase[]>('GET', '/portal/cases'),

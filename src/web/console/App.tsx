@@ -75,10 +75,10 @@ function Shell(props: { session: Session; onSignOut: () => void }) {
   else if ((m = params('/console/cases/:id'))) page = <CaseView key={m.id} id={Number(m.id)} session={props.session} />;
   else if ((m = params('/console/reports/:id'))) page = <ReportPage key={m.id} id={Number(m.id)} />;
   else if (params('/console/search')) page = <Search key={location.search} />;
-  else if (params('/console/inventory')) page = <Inventory />;
-  else if ((m = params('/console/inventory/:id'))) page = <Inventory customerId={m.id} />;
+  else if (params('/console/inventory')) page = <Inventory session={props.session} />;
+  else if ((m = params('/console/inventory/:id'))) page = <Inventory customerId={m.id} session={props.session} />;
   else if (params('/console/consents')) page = <Consents session={props.session} />;
-  else if (params('/console/policy')) page = <PolicyPage />;
+  else if (params('/console/policy')) page = <PolicyPage session={props.session} />;
   else if (params('/console/account')) page = <Account session={props.session} onSignedOut={props.onSignOut} />;
   else page = <div className="page"><h1>Not found</h1><p>No page at {path}.</p></div>;
 

@@ -1,11 +1,13 @@
 import { useState } from 'react';
-import { api } from '../api';
+import { api, type Session } from '../api';
+import { InventoryImport } from './InventoryImport';
 import { useAsync } from '../shared/hooks';
 import { Link } from '../shared/router';
 import { Empty, Loading, Pill, Problem } from '../shared/ui';
 
 /** Customers with their services and addresses; editing happens by `inventory import`. */
-export function Inventory(props: { customerId?: string }) {
+export function Inventory(props: { customerId?: string; session: Session }) {
+  const canImport = props.session.user.role === 'supervisor' || props.session.user.role === 'admin';
   const [q, setQ] = useState('');
   const list = useAsync(() => (props.customerId ? Promise.resolve(null) : api.inventory.customers(q || undefined)), [props.customerId, q]);
   const one = useAsync(() => (props.customerId ? api.inventory.customer(props.customerId) : Promise.resolve(null)), [props.customerId]);
@@ -104,9 +106,12 @@ export function Inventory(props: { customerId?: string }) {
       <header className="page-head">
         <div>
           <h1>Inventory</h1>
-          <p className="muted">Customers, services, addresses and domains. Changes come in through `abusedesk inventory import`.</p>
+          <p className="muted">Customers, services, addresses and domains. Supervisors import changes here or with `abusedesk inventory import`.</p>
         </div>
-        <input type="search" placeholder="Filter customers" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Filter customers" />
+        <div className="head-actions">
+          <input type="search" placeholder="Filter customers" value={q} onChange={(e) => setQ(e.target.value)} aria-label="Filter customers" />
+          {canImport && <InventoryImport onImported={list.reload} />}
+        </div>
       </header>
       {list.loading && !list.data ? (
         <Loading />

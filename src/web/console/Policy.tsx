@@ -3,9 +3,12 @@ import { fmtDay } from '../shared/format';
 import { useAsync } from '../shared/hooks';
 import { CATEGORIES, CLAUSES } from '../shared/policy';
 import { Category, Loading, Pill, Problem } from '../shared/ui';
+import type { Session } from '../api';
+import { PolicyEditor } from './PolicyEditor';
 
 /** The policy in force: per category its clause and ladder of steps, and every stored version. */
-export function PolicyPage() {
+export function PolicyPage(props: { session: Session }) {
+  const canEdit = props.session.user.role === 'supervisor' || props.session.user.role === 'admin';
   const policy = useAsync(() => api.policy.get(), []);
   const p = policy.data?.inForce;
   return (
@@ -18,6 +21,7 @@ export function PolicyPage() {
           </p>
         </div>
       </header>
+      {canEdit && policy.data && <PolicyEditor currentRef={policy.data.versions.find((v) => v.inForce)?.ref ?? null} onActivated={policy.reload} />}
       {policy.loading && <Loading />}
       {policy.error && <Problem error={policy.error} what="The policy engine’s rules" />}
       <table className="grid">

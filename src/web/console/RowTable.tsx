@@ -78,7 +78,7 @@ export function RowTable(props: {
               {r.detail && <div className="sub">{r.detail}</div>}
             </td>
             <td>{r.category ? <Category value={r.category} /> : '—'}</td>
-            <td title={r.customer ?? undefined}>{r.customer ? (names.get(r.customer) ?? r.customer) : <span className="muted">no customer</span>}</td>
+            <td title={r.customer ?? undefined}>{r.customer ? (names.get(r.customer) ?? r.customer) : r.kind === 'event' ? <span className="muted">nobody held it</span> : <span className="muted">—</span>}</td>
             <td>{r.status && <Pill value={r.status} />}</td>
             <td className="num">{r.count ?? ''}</td>
             <td title={fmtTime(r.at)}>{fmtAgo(r.at)}</td>

@@ -26,7 +26,8 @@ export function toRow(x: Any): Row {
   const kind = (s(x.kind) as Row['kind'] | null) && ['case', 'report', 'event', 'action'].includes(String(x.kind)) ? (x.kind as Row['kind']) : 'sha256' in x ? 'report' : 'reportId' in x && !('eventCount' in x) ? 'event' : 'eventCount' in x || 'resource' in x ? 'case' : 'kind' in x ? 'action' : 'case';
   const id = n(x.id) ?? 0;
   const caseId = kind === 'case' ? id : n(x.caseId);
-  const reportId = kind === 'report' ? id : n(x.reportId);
+  // An unassigned event names its report in the detail line ("report 12 from …") when no field does.
+  const reportId = kind === 'report' ? id : (n(x.reportId) ?? (kind === 'event' ? n(/^report (\d+)/.exec(s(x.detail) ?? '')?.[1]) : null));
   const href = caseId ? `/console/cases/${caseId}` : reportId ? `/console/reports/${reportId}` : null;
   const title =
     s(x.title) ??
