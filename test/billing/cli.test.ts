@@ -41,4 +41,4 @@ it('abusedesk invoices export: CSV by default, JSON on request, filtered by cust
   const bad = (await cli('--format', 'xml')) as { code?: number; stderr: string };
   expect(bad.code).toBe(1);
   expect(bad.stderr).toMatch(/--format must be csv or json/);
-}, 60_000);
+}, 120_000);
