@@ -18,9 +18,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// Each command is a fresh Node process compiling TypeScript on the fly: slow on a loaded two-core machine.
+const slow = { timeout: 180_000 };
 const abusedesk = (...args: string[]) => run(process.execPath, [...cli, ...args], { env, cwd: root, maxBuffer: 64 * 1024 * 1024 });
 
-it('imports an inventory, ingests reports and lists the case as JSON', async () => {
+it('imports an inventory, ingests reports and lists the case as JSON', slow, async () => {
   writeFileSync(join(dir, 'inventory.json'), JSON.stringify(inventory));
   const imported = await abusedesk('inventory', 'import', join(dir, 'inventory.json'));
   expect(imported.stdout).toMatch(/imported 2 customers, 2 services, 3 IP assignments, 1 domains/);
@@ -45,7 +47,7 @@ it('imports an inventory, ingests reports and lists the case as JSON', async () 
   expect(bad.code).toBe(1);
 });
 
-it('parses without a database, one JSON line per report', async () => {
+it('parses without a database, one JSON line per report', slow, async () => {
   writeFileSync(join(dir, 'p.eml'), arfReport({ ip: '192.0.2.5', arrival: '2025-02-10T08:00:00Z' }));
   const { stdout } = await abusedesk('parse', '--json', join(dir, 'p.eml'));
   const out = JSON.parse(stdout.trim());
@@ -53,7 +55,7 @@ it('parses without a database, one JSON line per report', async () => {
   expect(out.events[0]).toMatchObject({ category: 'spam', ip: '192.0.2.5', occurredAt: '2025-02-10T08:00:00.000Z' });
 });
 
-it('serves /healthz on SQLite with nothing else set up', async () => {
+it('serves /healthz on SQLite with nothing else set up', slow, async () => {
   const child = spawn(process.execPath, [...cli, 'serve'], { env: { ...env, ABUSEDESK_HTTP_PORT: '0', ABUSEDESK_SMTP_PORT: '0', ABUSEDESK_DATA_DIR: join(dir, 'served') }, cwd: root });
   try {
     const url = await new Promise<string>((resolve, reject) => {
