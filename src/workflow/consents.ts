@@ -126,9 +126,11 @@ export class ConsentService {
  * PipelineHooks.consentFor: an IRC or port-scan event from an address a valid, unrevoked consent
  * of that customer covers (and, where the consent narrows them, to its targets and ports).
  */
-export async function consentFor(tx: Tx, event: NormalizedEvent, match: Match, now: Date): Promise<{ consentId: number; note: string } | null> {
-  const kind = CONSENT_CATEGORIES[event.category];
-  if (!kind || !event.ip) return null;
+export async function consentFor(tx: Tx, event: NormalizedEvent, match: Match, now: Date, kindFor: (category: string) => Promise<string | null> = async (c) => CONSENT_CATEGORIES[c] ?? null): Promise<{ consentId: number; note: string } | null> {
+  if (!CONSENT_CATEGORIES[event.category] || !event.ip) return null;
+  // The policy in force says whether the category is checked against the registry at all.
+  const kind = await kindFor(event.category);
+  if (!kind) return null;
   const candidates = await new ConsentRepository(tx).candidates(match.customerId, kind, new Date(event.occurredAt).toISOString());
   for (const c of candidates) {
     if (covers(c, event)) {

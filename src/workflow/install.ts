@@ -8,7 +8,7 @@ import { AuditRepository } from '../storage/repositories/audit.repository.js';
 import { JobRepository } from '../storage/repositories/job.repository.js';
 import { PolicyRepository } from '../storage/repositories/policy.repository.js';
 import { SWEEP_JOB, WorkflowRepository } from '../storage/repositories/workflow.repository.js';
-import { ConsentService, consentFor } from './consents.js';
+import { CONSENT_CATEGORIES, ConsentService, consentFor } from './consents.js';
 import { executeJob } from './execute.job.js';
 import { executorRegistry } from './executors.js';
 import { decideCase, ensureSweep, flushLadder, type LadderTx, onTimer } from './ladder.js';
@@ -105,7 +105,11 @@ export function installWorkflow(desk: AbuseDesk): Workflow {
   let defaultText: string | null = null;
   const hooks: PipelineHooks = {
     async consentFor(tx, event, match) {
-      return consentFor(tx, event, match, ctx.clock.now());
+      const now = ctx.clock.now();
+      return consentFor(tx, event, match, now, async (category) => {
+        const p = await activePolicy(tx, now);
+        return p ? (p.categories[category as keyof typeof p.categories]?.consent ?? null) : (CONSENT_CATEGORIES[category] ?? null);
+      });
     },
     async policyVersion(tx) {
       const now = ctx.clock.now();

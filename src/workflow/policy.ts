@@ -134,6 +134,8 @@ export function parsePolicy(text: string, file = '<policy>'): Policy {
     throw new PolicyError(
       parsed.error.issues.map((i) => {
         const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+        // An unknown key is reported where it stands, not where its parent begins.
+        if (i.code === 'unrecognized_keys' && i.keys.length) path.push(i.keys[0]);
         return { file, ...pos(at(offsetOf(doc, path))), field: path.join('.'), message: i.message };
       }),
     );
