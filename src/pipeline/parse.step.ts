@@ -21,7 +21,9 @@ export function parseStep(ctx: PipelineContext): JobType<{ reportId: number }> {
     async run(job, { reportId }) {
       const report = await new ReportRepository(ctx.db).raw(reportId);
       if (!report) throw new Error(`report ${reportId} does not exist`);
-      const result = await parseReport(report.raw, { filename: report.filename ?? undefined, receivedAt: report.received_at });
+      const result = isCaseReply(report.meta)
+        ? { format: 'case-reply', events: [], error: null, notActionable: true }
+        : await parseReport(report.raw, { filename: report.filename ?? undefined, receivedAt: report.received_at });
       const events = result.events.map((e) => ({ ...e, fingerprint: eventFingerprint(e) }));
       const now = ctx.clock.now();
       await ctx.db.transaction().execute(async (tx) => {
@@ -41,6 +43,19 @@ export function parseStep(ctx: PipelineContext): JobType<{ reportId: number }> {
       await new ReportRepository(ctx.db).setOutcome(reportId, { status: 'failed', format: null, error: `internal error while parsing: ${error}`, eventCount: 0 });
     },
   };
+}
+
+/**
+ * Mail to a case's plus-address (abuse+case-N@) is the customer's or reporter's reply in that
+ * case: the workflow threads it as a message. Read as a report, a reply quoting our notice would
+ * look like the same abuse again and escalate the case.
+ */
+function isCaseReply(meta: string): boolean {
+  try {
+    return typeof (JSON.parse(meta) as { caseId?: unknown }).caseId === 'number';
+  } catch {
+    return false;
+  }
 }
 
 function outcome(r: ParseResult): ReportStatus {

@@ -64,4 +64,16 @@ describeEachEngine('an ARF report in, a case out', (db) => {
     expect(b?.error).toBeTruthy();
     await desk.close();
   });
+  it('takes mail to a case plus-address as a reply in that case, never as a new report', async () => {
+    const desk = await openDesk(db(), { clock: new FakeClock('2025-05-01T12:00:00Z') });
+    await desk.inventory.import(inventory);
+    // A customer's reply quoting our notice, which quotes the ARF report.
+    const quoted = arfReport({ ip: '198.51.100.44', arrival: '2025-04-20T10:00:00Z' });
+    const reply = await desk.ingest.submit({ raw: enc(quoted), channel: 'smtp', meta: { caseId: 1, plusTags: ['case-1'] } });
+    await desk.worker.runUntilIdle();
+    const r = await desk.reports.show(reply.reportId);
+    expect(r).toMatchObject({ status: 'not-actionable', format: 'case-reply', eventCount: 0 });
+    expect(await desk.cases.list({ resource: '198.51.100.44' })).toEqual([]);
+    await desk.close();
+  });
 });

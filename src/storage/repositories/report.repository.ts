@@ -51,8 +51,8 @@ export class ReportRepository {
     return { id: existing.id, duplicate: true };
   }
 
-  async raw(id: number): Promise<{ raw: Buffer; filename: string | null; received_at: string; channel: string } | undefined> {
-    return this.db.selectFrom('reports').select(['raw', 'filename', 'received_at', 'channel']).where('id', '=', id).executeTakeFirst();
+  async raw(id: number): Promise<{ raw: Buffer; filename: string | null; received_at: string; channel: string; meta: string } | undefined> {
+    return this.db.selectFrom('reports').select(['raw', 'filename', 'received_at', 'channel', 'meta']).where('id', '=', id).executeTakeFirst();
   }
 
   async get(id: number): Promise<ReportSummary | undefined> {
