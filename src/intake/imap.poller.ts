@@ -136,10 +136,7 @@ export class ImapPoller implements Component {
           } else {
             const msg = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
             if (!msg || !msg.source) continue;
-            const receipt = await this.intake.receive(
-              { raw: msg.source, channel: 'imap', meta: { imap: { mailbox: this.key, uid, uidValidity } } },
-              { ack: {}, authenticate: {} },
-            );
+            const receipt = await this.intake.receive({ raw: msg.source, channel: 'imap', meta: { imap: { mailbox: this.key, uid, uidValidity } } });
             if (receipt.duplicate) out.duplicates++;
             else out.stored++;
             await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });

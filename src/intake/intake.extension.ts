@@ -43,7 +43,17 @@ export async function intakeExtension(desk: AbuseDesk, opts: IntakeExtensionOpti
   desk.worker.register(authenticateJob(desk.ctx, opts.resolver ?? boundedDnsResolver(), mta));
   if (mailer) desk.worker.register(acknowledgeJob(desk.ctx, mailer, config.mailFrom));
 
-  const components: Component[] = [];
+  // First to start, last to stop: plans what a crash left unplanned, and what the channels stored before they stopped.
+  const components: Component[] = [
+    {
+      name: 'intake-followups',
+      start: async () => {
+        const n = await intake.reconcile();
+        if (n) log.info({ reports: n }, 'planned the follow-ups of reports stored before a restart');
+      },
+      stop: () => intake.close(),
+    },
+  ];
   const smtp = opts.smtp === false ? null : new SmtpIntake(intake, { ...config.smtp, hostname: mta, ...opts.smtp }, log.child({ channel: 'smtp' }));
   if (smtp) components.push(smtp);
   const imap =

@@ -116,18 +116,15 @@ export class SmtpIntake implements Component {
       const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
       const smtp = { clientAddress: session.remoteAddress, helo: session.hostNameAppearsAs ?? null, mailFrom };
       this.intake
-        .receive(
-          {
-            raw,
-            channel: 'smtp',
-            meta: {
-              smtp: { ...smtp, rcptTo: session.envelope.rcptTo.map((r) => r.address), tls: !!session.secure, session: session.id },
-              ...(tags.length ? { plusTags: tags } : {}),
-              ...(caseId !== null ? { caseId } : {}),
-            },
+        .receive({
+          raw,
+          channel: 'smtp',
+          meta: {
+            smtp: { ...smtp, rcptTo: session.envelope.rcptTo.map((r) => r.address), tls: !!session.secure, session: session.id },
+            ...(tags.length ? { plusTags: tags } : {}),
+            ...(caseId !== null ? { caseId } : {}),
           },
-          { ack: { envelopeSender: mailFrom }, authenticate: smtp },
-        )
+        })
         .then(
           (r) => cb(null, `2.0.0 stored as report ${r.reportId}${r.duplicate ? ' (seen before)' : ''}`),
           (err: unknown) => {

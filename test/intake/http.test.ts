@@ -40,7 +40,7 @@ describeEachEngine('reports API and public form', (db) => {
     expect(res.statusCode, res.body).toBe(201);
     const { id, reference } = res.json();
     expect(reference).toBe(`report ${id}`);
-    await rig.desk.worker.runUntilIdle();
+    await rig.settle();
     const r = await rig.desk.reports.show(id);
     expect(r?.channel).toBe('api');
     expect(r?.status).toBe('parsed');
@@ -106,6 +106,7 @@ describeEachEngine('reports API and public form', (db) => {
     const trusted = await app.inject({ method: 'POST', url: '/api/v1/reports', headers, payload: { ip: '192.0.2.8', category: 'dos', reporterEmail: 'noc@partner.example' } });
     expect(trusted.statusCode).toBe(201);
     expect((await rig.desk.reports.show(trusted.json().id))?.meta).toMatchObject({ trusted: true });
+    await rig.settle();
     expect(await new IntakeRepository(rig.desk.ctx.db).followup(trusted.json().id, 'acknowledge-report')).toBeUndefined();
     const openapi = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
     expect(Object.keys(openapi.paths['/api/v1/reports'] ?? {})).toEqual(expect.arrayContaining(['get', 'post']));
@@ -140,7 +141,7 @@ describeEachEngine('reports API and public form', (db) => {
     const res = await app.inject({ method: 'POST', url: '/report', remoteAddress: '203.0.113.9', ...good, headers: { ...good.headers, cookie } });
     expect(res.statusCode, res.body).toBe(200);
     const id = Number(/report (\d+)/.exec(res.body)?.[1]);
-    await rig.desk.worker.runUntilIdle();
+    await rig.settle();
     const r = await rig.desk.reports.show(id);
     expect(r?.channel).toBe('form');
     expect(r?.reporter).toBe('r@reporter.example');

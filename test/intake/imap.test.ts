@@ -67,7 +67,7 @@ describe.skipIf(!DOVECOT)('IMAP poller against a real Dovecot', () => {
 
     // A new poller (a restart) reads the position from the database.
     expect(await poller(server.url()).pollOnce()).toEqual({ fetched: 0, stored: 0, duplicates: 0, skipped: 0 });
-    await rig.desk.worker.runUntilIdle();
+    await rig.settle();
     const acked = rig.sink.messages.map((m) => m.to[0]).sort();
     expect(acked).toEqual(['reporter1@example.org', 'reporter2@example.org', 'reporter3@example.org']);
   });

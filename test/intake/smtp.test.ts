@@ -53,7 +53,7 @@ describeEachEngine('SMTP intake', (db) => {
     expect(stored?.messageId).toBe('first-report@example.org');
     expect(stored?.meta.smtp).toMatchObject({ clientAddress: '127.0.0.1', mailFrom: 'reporter@example.org', rcptTo: ['abuse@desk.example'] });
 
-    await rig.desk.worker.runUntilIdle();
+    await rig.settle();
     const after = await rig.desk.reports.show(id);
     const auth = after?.meta.authentication as { spf: { result: string }; dmarc: { result: string }; error: string | null };
     expect(auth.error).toBeNull();
@@ -77,7 +77,7 @@ describeEachEngine('SMTP intake', (db) => {
     expect(finalReply(a.out)).toBe(250);
     expect(finalReply(b.out)).toBe(250);
     expect(b.out).toMatch(/seen before/);
-    await rig.desk.worker.runUntilIdle();
+    await rig.settle();
     const list = (await rig.desk.reports.list({ limit: 1000 })).filter((r) => r.messageId === 'twice@example.org');
     expect(list).toHaveLength(1);
     const acks = rig.sink.messages.filter((m) => m.parsed.headers.get('x-abusedesk-report') === String(list[0].id));
@@ -121,12 +121,24 @@ describeEachEngine('SMTP intake', (db) => {
       expect(finalReply(r.out), r.out).toBe(250);
       ids.push(Number(/stored as report (\d+)/.exec(r.out)?.[1]));
     }
-    await rig.desk.worker.runUntilIdle();
+    await rig.settle();
     for (const id of ids) {
       const f = await new IntakeRepository(rig.desk.ctx.db).followup(id, 'acknowledge-report');
       expect(f?.state, `report ${id}`).toBe('skipped');
       expect(rig.sink.messages.some((m) => m.parsed.headers.get('x-abusedesk-report') === String(id))).toBe(false);
     }
+  });
+
+  it('plans the follow-ups a crash left unplanned when the intake starts again', async () => {
+    // Stored with its SMTP facts, then the process died before planning: no follow-up rows.
+    const raw = Buffer.from('From: Late Reporter <late@example.org>\r\nSubject: spam from 192.0.2.99\r\nMessage-ID: <late@example.org>\r\n\r\nSpam from 192.0.2.99\r\n');
+    const { reportId } = await rig.desk.ingest.submit({ raw, channel: 'smtp', meta: { smtp: { clientAddress: '127.0.0.1', helo: 'mx.example.org', mailFrom: 'late@example.org' } } });
+    expect(await new IntakeRepository(rig.desk.ctx.db).followup(reportId, 'acknowledge-report')).toBeUndefined();
+    expect(await rig.parts.intake.reconcile()).toBeGreaterThanOrEqual(1);
+    expect(await rig.parts.intake.reconcile()).toBe(0);
+    await rig.settle();
+    expect((await new IntakeRepository(rig.desk.ctx.db).followup(reportId, 'acknowledge-report'))?.state).toBe('done');
+    expect(rig.sink.messages.filter((m) => m.parsed.headers.get('x-abusedesk-report') === String(reportId)).map((m) => m.to)).toEqual([['late@example.org']]);
   });
 
   it('limits connections per client (421) and messages per minute (450)', async () => {

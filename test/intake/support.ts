@@ -29,6 +29,8 @@ export interface IntakeRig {
   sink: SmtpSink;
   dns: ReturnType<typeof fakeDns>;
   smtpPort: number;
+  /** Plans the follow-ups of everything received and runs every due job. */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,10 @@ export async function startIntake(db: TestDatabase, env: Record<string, string> 
     sink,
     dns,
     smtpPort: parts.smtp?.port ?? 0,
+    async settle() {
+      await parts.intake.flush();
+      await desk.worker.runUntilIdle();
+    },
     async stop() {
       for (const c of [...parts.components].reverse()) await c.stop();
       mailer.close();

@@ -90,19 +90,16 @@ export function reportsRoutes(desk: AbuseDesk, intake: Intake, opts: { publicPer
         let receipt;
         if (Buffer.isBuffer(body)) {
           if (body.length === 0) return reply.code(400).send({ error: 'empty', message: 'empty message' });
-          receipt = await intake.receive({ raw: body, channel: 'api', meta }, { ack: trust.trusted ? false : {}, authenticate: {} });
+          receipt = await intake.receive({ raw: body, channel: 'api', meta: { ...meta, kind: 'message' } });
         } else if (body && typeof body === 'object' && ('xarf_version' in body || 'ReporterInfo' in body)) {
           const raw = (req as FastifyRequest & { rawBody?: Buffer }).rawBody ?? Buffer.from(JSON.stringify(body));
           const check = await parseStructured(raw, { filename: 'report.json' });
           if (!check || check.error) return reply.code(422).send({ error: 'invalid_xarf', message: check?.error ?? 'not a recognized XARF document' });
-          receipt = await intake.receive({ raw, channel: 'api', filename: 'report.json', meta });
+          receipt = await intake.receive({ raw, channel: 'api', filename: 'report.json', meta: { ...meta, kind: 'xarf' } });
         } else {
           const fields = reportFields.parse(body);
           const { raw } = await buildReportMessage(fields, { channel: 'api', now: desk.ctx.clock.now(), to: desk.config.mailFrom });
-          receipt = await intake.receive(
-            { raw, channel: 'api', reporter: fields.reporterEmail ?? trust.principal, meta: { ...meta, fields: true } },
-            { ack: trust.trusted ? false : { contact: fields.reporterEmail ?? null } },
-          );
+          receipt = await intake.receive({ raw, channel: 'api', reporter: fields.reporterEmail ?? trust.principal, meta: { ...meta, kind: 'fields', fields: true } });
         }
         return reply.code(201).send({ id: receipt.reportId, duplicate: receipt.duplicate, reference: `report ${receipt.reportId}` });
       },

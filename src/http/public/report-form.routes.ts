@@ -92,10 +92,7 @@ export function reportFormRoutes(desk: AbuseDesk, intake: Intake, opts: ReportFo
           evidence.push({ filename: f.filename.slice(0, 200), contentType: /^[\w.+-]+\/[\w.+-]+$/.test(f.mimetype) ? f.mimetype : 'application/octet-stream', content });
         }
         const { raw } = await buildReportMessage({ ...parsed.data, evidence }, { channel: 'form', now: desk.ctx.clock.now(), to: desk.config.mailFrom });
-        const receipt = await intake.receive(
-          { raw, channel: 'form', reporter: parsed.data.reporterEmail ?? null, meta: { client: req.ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 300) } },
-          { ack: { contact: parsed.data.reporterEmail ?? null } },
-        );
+        const receipt = await intake.receive({ raw, channel: 'form', reporter: parsed.data.reporterEmail ?? null, meta: { client: req.ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 300) } });
         return html(reply, 200, renderThanks(receipt.reportId));
       },
     );

@@ -44,6 +44,21 @@ export class IntakeRepository {
     return this.db.selectFrom('reports').select(['id', 'raw', 'channel', 'reporter', 'subject', 'message_id', 'meta']).where('id', '=', reportId).executeTakeFirst();
   }
 
+  /** Reports of the given channels whose follow-ups were never planned (the process stopped between storing and planning). */
+  async reportsWithoutFollowups(channels: string[], marker: string, limit: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('reports')
+      .select('id')
+      .where('channel', 'in', channels)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('intake_followups').select('report_id').whereRef('intake_followups.report_id', '=', 'reports.id').where('intake_followups.kind', '=', marker))),
+      )
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   async imapPosition(mailbox: string): Promise<{ uidValidity: string; lastUid: number } | undefined> {
     const row = await this.db.selectFrom('imap_mailboxes').select(['uid_validity', 'last_uid']).where('mailbox', '=', mailbox).executeTakeFirst();
     return row ? { uidValidity: row.uid_validity, lastUid: Number(row.last_uid) } : undefined;
