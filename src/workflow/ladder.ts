@@ -138,7 +138,7 @@ export async function decideCase(l: LadderTx, caseId: number): Promise<void> {
 
 /** Proposes (or, where the policy needs no approval, approves and queues) the actions of step `j`. */
 async function fireStep(l: LadderTx, s: NonNullable<Awaited<ReturnType<typeof load>>>, j: number): Promise<void> {
-  const { kase, policy, rules, repo } = s;
+  const { kase, policy, rules } = s;
   const step = rules.ladder[j];
   const deadlineAt = step.deadline !== undefined ? addDuration(l.now, step.deadline).toISOString() : null;
   let proposed = 0;
@@ -191,7 +191,7 @@ export async function onTimer(l: LadderTx, caseId: number): Promise<void> {
     setWf(l, caseId, { deadline_at: null, resume_at: null, close_at: null });
     return;
   }
-  const { kase, wf, rules, repo } = s;
+  const { kase, wf, rules } = s;
   const now = l.now.toISOString();
   if (kase.closed_at) {
     setWf(l, caseId, { deadline_at: null, resume_at: null, close_at: null, finished: 1 });
@@ -267,7 +267,7 @@ export async function closeCase(l: LadderTx, kase: CaseRow, status: 'closed' | '
 export async function customerReplied(l: LadderTx, caseId: number): Promise<'paused' | 'restarted' | 'unchanged' | 'no-case'> {
   const s = await load(l, caseId);
   if (!s || s.kase.closed_at) return 'no-case';
-  const { wf, rules, repo } = s;
+  const { wf, rules } = s;
   const step = wf.step >= 0 ? rules.ladder[wf.step] : undefined;
   let effect: 'paused' | 'restarted' | 'unchanged' = 'unchanged';
   const patch: Partial<CaseWorkflowRow> = { last_reply_at: l.now.toISOString() };

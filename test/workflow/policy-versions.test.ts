@@ -54,7 +54,8 @@ describeEachEngine('policy versions', (db) => {
     const v2 = defaultText
       .replace('version: "2026.11.1"', 'version: "2026.12.1"')
       .replace('effectiveFrom: "2026-01-01T00:00:00Z"', 'effectiveFrom: "2026-03-12T00:00:00Z"')
-      .replace(/(compromised-host:[\s\S]*?deadline: )P3D/, '$1P1D');
+      .replace(/(compromised-host:[\s\S]*?deadline: )P3D/, '$1P1D')
+      .replace(/(compromised-host:[\s\S]*?severity: medium\n)/, '$1    onReply: restart\n');
     const wf = workflowOf(desk).service;
     expect((await wf.activatePolicy(v2, 'v2.yaml', 'sam')).stored).toBe(true);
     await desk.worker.runUntilIdle();
@@ -76,6 +77,18 @@ describeEachEngine('policy versions', (db) => {
     expect(second.policyVersion).toBe('ossc-default@2026.12.1');
     expect(second.actions[0].dueAt).toBe(new Date(clock.now().getTime() + DAY).toISOString());
     expect((await desk.cases.show(first.id))!.policyVersion).toBe('ossc-default@2026.11.1');
+    // Under v2 a reply restarts the one-day deadline from the reply.
+    clock.advance(12 * 3_600_000);
+    expect(await wf.customerReplied(second.id)).toBe('restarted');
+    clock.advance(DAY - 60_000);
+    await desk.worker.runUntilIdle();
+    const { AuditRepository } = await import('../../src/storage/repositories/audit.repository.js');
+    // Past the original deadline, but not the restarted one.
+    expect((await new AuditRepository(db().db).forEntity('case', second.id)).map((r) => r.action)).not.toContain('deadline-passed');
+    clock.advance(120_000);
+    await desk.worker.runUntilIdle();
+    const trail = (await new AuditRepository(db().db).forEntity('case', second.id)).map((r) => r.action);
+    expect(trail.slice(-3)).toEqual(['customer-replied', 'deadline-passed', 'armed']);
     const versions = await wf.policyVersions();
     expect(versions.map((v) => [v.ref, v.inForce])).toEqual([
       ['ossc-default@2026.11.1', false],
