@@ -7,8 +7,11 @@
  * text parse. Memory: heap + ArrayBuffers after GC, with the snapshot dropped, so everything the
  * resolver keeps (strings included) counts.
  *
- * Targets (issue 2): >= 3 million lookups/s on one core, < 300 MB for 1 million prefixes.
+ * Targets (issue 2): >= 3 million lookups/s on one core, < 300 MB for 1 million prefixes. Rates
+ * are printed per CPU-second of this single-threaded process (what one core does, whatever else
+ * the machine runs) and per wall-clock second; on an idle machine the two agree.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { intToIpv4, parseIpv4 } from '../src/domain/ip.js';
 import { Resolver, type InventorySnapshot, type Match } from '../src/resolver/resolver.js';
 
@@ -46,18 +49,19 @@ function randomLength(): number {
   return 32;
 }
 
+// Generation and build run inside functions: a top-level temporary can stay referenced from the
+// module's stack frame and would be counted as the resolver's memory.
+
 // 1. The prefixes as plain numbers (kept for the whole run, so outside the memory delta).
-const roots = new Uint32Array(ROOTS);
-{
-  const seen = new Set<number>();
+function makePrefixes(): { firsts: Uint32Array; lengths: Uint8Array } {
+  const roots = new Uint32Array(ROOTS);
+  const seenRoots = new Set<number>();
   for (let i = 0; i < ROOTS; ) {
     const r = (16 + int(200)) * 256 + int(256); // /16s in 16.0.0.0 .. 215.255.0.0
-    if (!seen.has(r)) (seen.add(r), (roots[i++] = r * 65536));
+    if (!seenRoots.has(r)) (seenRoots.add(r), (roots[i++] = r * 65536));
   }
-}
-const firsts = new Uint32Array(PREFIXES);
-const lengths = new Uint8Array(PREFIXES);
-{
+  const firsts = new Uint32Array(PREFIXES);
+  const lengths = new Uint8Array(PREFIXES);
   const seen = new Set<number>();
   for (let i = 0; i < PREFIXES; ) {
     const length = randomLength();
@@ -68,7 +72,9 @@ const lengths = new Uint8Array(PREFIXES);
     firsts[i] = first;
     lengths[i++] = length;
   }
+  return { firsts, lengths };
 }
+const { firsts, lengths } = makePrefixes();
 
 // 2. Queries: 80 % inside an assigned prefix, 20 % anywhere (mostly unassigned space).
 const addresses: string[] = new Array(QUERIES);
@@ -90,31 +96,37 @@ function memory(): number {
 }
 
 // 3. Snapshot -> resolver. 15 % of prefixes moved once between customers, 5 % ended.
-const before = memory();
-let snapshot: InventorySnapshot | null = {
-  services: Array.from({ length: SERVICES }, (_, i) => ({ id: `s-${i}`, customerId: `c-${i >> 1}` })),
-  ipAssignments: [],
-  domains: [],
-};
-for (let i = 0; i < PREFIXES; i++) {
-  const cidr = `${intToIpv4(firsts[i])}/${lengths[i]}`;
-  const service = `s-${int(SERVICES)}`;
-  const x = rnd();
-  if (x < 0.15) {
-    const moved = new Date(T0 + int(SPAN_DAYS) * DAY).toISOString();
-    snapshot.ipAssignments.push({ cidr, serviceId: service, from: '2020-01-01T00:00:00Z', to: moved });
-    snapshot.ipAssignments.push({ cidr, serviceId: `s-${int(SERVICES)}`, from: moved, to: null });
-  } else if (x < 0.2) {
-    snapshot.ipAssignments.push({ cidr, serviceId: service, from: '2020-01-01T00:00:00Z', to: new Date(T0 + int(SPAN_DAYS) * DAY).toISOString() });
-  } else {
-    snapshot.ipAssignments.push({ cidr, serviceId: service, from: '2020-01-01T00:00:00Z', to: null });
+function makeSnapshot(): InventorySnapshot {
+  const snapshot: InventorySnapshot = {
+    services: Array.from({ length: SERVICES }, (_, i) => ({ id: `s-${i}`, customerId: `c-${i >> 1}` })),
+    ipAssignments: [],
+    domains: [],
+  };
+  for (let i = 0; i < PREFIXES; i++) {
+    const cidr = `${intToIpv4(firsts[i])}/${lengths[i]}`;
+    const service = `s-${int(SERVICES)}`;
+    const x = rnd();
+    if (x < 0.15) {
+      const moved = new Date(T0 + int(SPAN_DAYS) * DAY).toISOString();
+      snapshot.ipAssignments.push({ cidr, serviceId: service, from: '2020-01-01T00:00:00Z', to: moved });
+      snapshot.ipAssignments.push({ cidr, serviceId: `s-${int(SERVICES)}`, from: moved, to: null });
+    } else if (x < 0.2) {
+      const ended = new Date(T0 + int(SPAN_DAYS) * DAY).toISOString();
+      snapshot.ipAssignments.push({ cidr, serviceId: service, from: '2020-01-01T00:00:00Z', to: ended });
+    } else {
+      snapshot.ipAssignments.push({ cidr, serviceId: service, from: '2020-01-01T00:00:00Z', to: null });
+    }
   }
+  return snapshot;
 }
-const assignmentCount = snapshot.ipAssignments.length;
-let t = performance.now();
-const resolver = Resolver.build(snapshot);
-const buildMs = performance.now() - t;
-snapshot = null;
+function build(): { resolver: Resolver; buildMs: number; assignmentCount: number } {
+  const snapshot = makeSnapshot();
+  const t = performance.now();
+  const resolver = Resolver.build(snapshot);
+  return { resolver, buildMs: performance.now() - t, assignmentCount: snapshot.ipAssignments.length };
+}
+const before = memory();
+const { resolver, buildMs, assignmentCount } = build();
 const bytes = memory() - before;
 
 // 4. Timed loops over the same query ring. Each measured loop is its own function literal so
@@ -122,18 +134,27 @@ const bytes = memory() - before;
 const BATCH = 65_536;
 const MASK = QUERIES - 1;
 let sink = 0;
-function timed(label: string, ms: number, batch: (offset: number) => number): number {
+/** CPU time of this process in ms: on a shared machine, wall time also counts other processes' turns. */
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+function timed(label: string, ms: number, batch: (offset: number) => number, minLookups = 0): number {
   let done = 0;
   let hits = 0;
   const start = performance.now();
+  const cpuStart = cpuNow();
   do {
     hits += batch(done);
     done += BATCH;
-  } while (performance.now() - start < ms);
-  const rate = done / ((performance.now() - start) / 1000);
+  } while (performance.now() - start < ms || done < minLookups);
+  const wall = done / ((performance.now() - start) / 1000);
+  const cpu = done / ((cpuNow() - cpuStart) / 1000);
   sink += hits;
-  console.log(`${label.padEnd(44)} ${(rate / 1e6).toFixed(2).padStart(6)} M lookups/s  (${done.toLocaleString('en')} lookups, ${((100 * hits) / done).toFixed(1)} % hit)`);
-  return rate;
+  const m = (x: number) => (x / 1e6).toFixed(2).padStart(6);
+  console.log(`${label.padEnd(44)} ${m(cpu)} M lookups/CPU-s ${m(wall)} M/s wall  (${done.toLocaleString('en')} lookups, ${((100 * hits) / done).toFixed(1)} % hit)`);
+  return cpu;
 }
 
 const resolverBatch = (offset: number): number => {
@@ -144,7 +165,8 @@ const resolverBatch = (offset: number): number => {
   }
   return hits;
 };
-timed('warm-up', 1_000, resolverBatch);
+// One full pass over the ring first: it makes the Match of every assignment the run will hit.
+timed('warm-up', 1_000, resolverBatch, QUERIES);
 const rate = timed('resolver.resolveIp(text, at)', RUN_MS, resolverBatch);
 const numeric = new Uint32Array(QUERIES);
 for (let q = 0; q < QUERIES; q++) numeric[q] = parseIpv4(addresses[q]);
@@ -193,7 +215,7 @@ console.log(`prefixes                                     ${size.prefixes.toLoca
 console.log(`build                                        ${(buildMs / 1000).toFixed(2)} s`);
 console.log(`memory after build                            ${(bytes / 1e6).toFixed(1)} MB, ${(bytes / size.prefixes).toFixed(1)} bytes/prefix`);
 console.log(`memory after the lookups (Match cache warm)  ${(bytesAfter / 1e6).toFixed(1)} MB, ${(bytesAfter / size.prefixes).toFixed(1)} bytes/prefix`);
-console.log(`ratio to Map exact match                     ${(rate / mapRate).toFixed(2)}x`);
-console.log(`ratio to bare binary search                  ${(rate / searchRate).toFixed(2)}x`);
+console.log(`ratio to Map exact match (CPU time)          ${(rate / mapRate).toFixed(2)}x`);
+console.log(`ratio to bare binary search (CPU time)       ${(rate / searchRate).toFixed(2)}x`);
 const ok = rate >= 3e6 && Math.max(bytes, bytesAfter) < 300e6;
-console.log(`targets (>= 3 M lookups/s, < 300 MB)         ${ok ? 'met' : 'NOT MET'}  (checksum ${sink})`);
+console.log(`targets (>= 3 M lookups/CPU-s, < 300 MB)     ${ok ? 'met' : 'NOT MET'}  (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores; checksum ${sink})`);

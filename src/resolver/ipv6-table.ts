@@ -77,6 +77,7 @@ export class Ipv6Table {
       for (let w = 0; w < 4; w++) words[i * 4 + w] = Number((s >> BigInt(96 - 32 * w)) & 0xffffffffn);
     });
     const slots = Int32Array.from(collector.owners, (owner) => (owner >= 0 ? c.firstSlot[owner] : -1));
+    collector.release();
     return new Ipv6Table(words, slots, c.windows, c.next, c.payload, c.block, blocks);
   }
 

@@ -120,4 +120,9 @@ export class IntervalCollector<K> {
     this.starts.push(start);
     this.owners.push(owner);
   };
+
+  release(): void {
+    this.starts = [];
+    this.owners = [];
+  }
 }

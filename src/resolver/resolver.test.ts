@@ -82,6 +82,14 @@ describe('IP resolution', () => {
     expect(r.resolveIp('', NOW)).toBeNull();
   });
 
+  it('returns one frozen Match per assignment, shared between lookups', () => {
+    const a = r.resolveIp('198.51.100.10', NOW);
+    const b = r.resolveIp('198.51.100.200', NOW + 1);
+    expect(a).toBe(b);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(r.resolveIp('2001:db8::1', NOW)).toBe(r.resolveIp('2001:db8::2', NOW));
+  });
+
   it('counts what it holds', () => {
     expect(r.size).toEqual({ prefixes: 8, domains: 5, ipAssignments: 9, domainAssignments: 5 });
   });

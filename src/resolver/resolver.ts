@@ -1,8 +1,8 @@
 import type { NormalizedEvent } from '../domain/event.js';
-import { analyzeCidr, canonicalIp, ipv4ToInt, ipv6ToBigInt, parseIpv4 } from '../domain/ip.js';
+import { analyzeCidr, canonicalIp, ipv4ToInt, ipv6ToBigInt } from '../domain/ip.js';
 import { DomainTable, type DomainRow } from './domain-table.js';
 import { emailHost, normalizeDomain, urlHost } from './host.js';
-import { Ipv4Table, type Ipv4Columns } from './ipv4-table.js';
+import { ipv4Key, ipv4KeyOf, Ipv4Table, NOT_IPV4, type Ipv4Columns } from './ipv4-table.js';
 import { Ipv6Table, type Ipv6Row } from './ipv6-table.js';
 import { InvalidSnapshotError, type InventorySnapshot, type Match } from './types.js';
 
@@ -31,10 +31,9 @@ export class Resolver {
     private readonly services: { serviceIds: string[]; customerIds: string[] },
     private readonly counts: { ipAssignments: number; domainAssignments: number },
   ) {
-    // One pointer per slot until its Match is made. Filled by push: `new Array(n)` of this size
-    // would make a dictionary-mode array, slow to read on the hot path.
-    this.v4Matches = nulls(v4.slotCount);
-    this.v6Matches = nulls(v6.slotCount);
+    // One pointer per slot until its Match is made.
+    this.v4Matches = new Array<Match | null>(v4.slotCount).fill(null);
+    this.v6Matches = new Array<Match | null>(v6.slotCount).fill(null);
   }
 
   /** Throws InvalidSnapshotError naming the record and field when the snapshot is not coherent. */
@@ -99,14 +98,19 @@ export class Resolver {
 
   /** Longest-prefix match among the assignments valid at `at` (epoch ms). Any IPv4/IPv6 text form. */
   resolveIp(ip: string, at: number): Match | null {
-    if (typeof ip !== 'string') return null;
-    const n = parseIpv4(ip);
-    if (n >= 0) return this.resolveIpv4(n, at);
-    if (ip.length > 64) return null;
+    // Kept tiny so V8 inlines it into callers: a call that is not inlined boxes `at` (a double)
+    // on every lookup. Dotted quads, nearly all traffic, never leave this path.
+    const key = typeof ip === 'string' ? ipv4Key(ip) : NOT_IPV4;
+    return key !== NOT_IPV4 ? this.resolveIpv4Key(key, at) : this.resolveOtherIp(ip, at);
+  }
+
+  /** IPv6, IPv4-mapped IPv6, bracketed or padded forms: through canonicalIp. */
+  private resolveOtherIp(ip: string, at: number): Match | null {
+    if (typeof ip !== 'string' || ip.length > 64) return null;
     const canonical = canonicalIp(ip);
     if (canonical === null) return null;
     const m = ipv4ToInt(canonical);
-    if (m >= 0) return this.resolveIpv4(m, at);
+    if (m >= 0) return this.resolveIpv4Key(ipv4KeyOf(m), at);
     const v = ipv6ToBigInt(canonical);
     const slot = this.v6.lookup(Number(v >> 96n), Number((v >> 64n) & WORD), Number((v >> 32n) & WORD), Number(v & WORD), at);
     if (slot < 0) return null;
@@ -115,7 +119,11 @@ export class Resolver {
 
   /** IPv4 as an unsigned 32-bit integer: the path for callers that already have one. */
   resolveIpv4(address: number, at: number): Match | null {
-    const slot = this.v4.lookup(address >>> 0, at);
+    return this.resolveIpv4Key(ipv4KeyOf(address), at);
+  }
+
+  private resolveIpv4Key(key: number, at: number): Match | null {
+    const slot = this.v4.lookup(key, at);
     if (slot < 0) return null;
     return this.v4Matches[slot] ?? (this.v4Matches[slot] = this.ipMatch(this.v4.payloadOf(slot), this.v4.cidrOf(slot)));
   }
@@ -168,12 +176,6 @@ export class Resolver {
     }
     return null;
   }
-}
-
-function nulls(n: number): null[] {
-  const a: null[] = [];
-  for (let i = 0; i < n; i++) a.push(null);
-  return a;
 }
 
 function freeze(customerId: string, serviceId: string, via: Match['via'], matched: string): Match {
