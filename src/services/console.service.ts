@@ -76,12 +76,9 @@ export class ConsoleService {
 
   async queueCounts(): Promise<{ name: QueueName; count: number; capped: boolean }[]> {
     const now = this.now().toISOString();
-    const out = [];
-    for (const name of QUEUES) {
-      const n = await this.repo().countCapped(name, now, QUEUE_COUNT_CAP + 1);
-      out.push({ name, count: Math.min(n, QUEUE_COUNT_CAP), capped: n > QUEUE_COUNT_CAP });
-    }
-    return out;
+    // Side by side: on PostgreSQL each count runs on its own pooled connection.
+    const counts = await Promise.all(QUEUES.map((name) => this.repo().countCapped(name, now, QUEUE_COUNT_CAP + 1)));
+    return QUEUES.map((name, i) => ({ name, count: Math.min(counts[i], QUEUE_COUNT_CAP), capped: counts[i] > QUEUE_COUNT_CAP }));
   }
 
   /** One page of a queue, newest (or most urgent) first, with the cursor of the next page. */
