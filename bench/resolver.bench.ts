@@ -170,7 +170,7 @@ timed('warm-up', 1_000, resolverBatch, QUERIES);
 const rate = timed('resolver.resolveIp(text, at)', RUN_MS, resolverBatch);
 const numeric = new Uint32Array(QUERIES);
 for (let q = 0; q < QUERIES; q++) numeric[q] = parseIpv4(addresses[q]);
-timed('resolver.resolveIpv4(uint32, at), no parse', BASELINE_MS, (offset) => {
+const numericRate = timed('resolver.resolveIpv4(uint32, at), no parse', RUN_MS, (offset) => {
   let hits = 0;
   for (let k = 0; k < BATCH; k++) {
     const j = (offset + k) & MASK;
@@ -217,5 +217,7 @@ console.log(`memory after build                            ${(bytes / 1e6).toFix
 console.log(`memory after the lookups (Match cache warm)  ${(bytesAfter / 1e6).toFixed(1)} MB, ${(bytesAfter / size.prefixes).toFixed(1)} bytes/prefix`);
 console.log(`ratio to Map exact match (CPU time)          ${(rate / mapRate).toFixed(2)}x`);
 console.log(`ratio to bare binary search (CPU time)       ${(rate / searchRate).toFixed(2)}x`);
-const ok = rate >= 3e6 && Math.max(bytes, bytesAfter) < 300e6;
-console.log(`targets (>= 3 M lookups/CPU-s, < 300 MB)     ${ok ? 'met' : 'NOT MET'}  (load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores; checksum ${sink})`);
+const verdict = (x: number) => (x >= 3e6 ? 'met' : 'NOT met');
+console.log(`target >= 3 M lookups/CPU-s                  text path ${verdict(rate)}, integer path ${verdict(numericRate)}`);
+console.log(`target < 300 MB                              ${Math.max(bytes, bytesAfter) < 300e6 ? 'met' : 'NOT met'}`);
+console.log(`machine                                      load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores (checksum ${sink})`);

@@ -203,6 +203,7 @@ describe('snapshot validation', () => {
     expect(bad((s) => (s.ipAssignments[0].from = 'soon')).message).toContain('ipAssignments[0].from');
     expect(bad((s) => (s.domains[3].to = '2020-01-01T00:00:00Z')).message).toContain('ends before it starts');
     expect(bad((s) => (s.domains[1].name = 'bad name.example')).message).toContain('domains[1].name');
+    expect(bad((s) => s.services.push({ id: 's-dupont', customerId: 'c-other' })).message).toContain('listed twice');
   });
 
   it('accepts non-canonical text and an empty inventory', () => {

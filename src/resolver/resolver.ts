@@ -45,6 +45,7 @@ export class Resolver {
       if (typeof s.customerId !== 'string' || s.customerId === '') {
         throw new InvalidSnapshotError('services', i, 'customerId', s.customerId, 'empty or not a string');
       }
+      if (serviceNumber.has(s.id)) throw new InvalidSnapshotError('services', i, 'id', s.id, 'listed twice');
       serviceNumber.set(s.id, services.serviceIds.length);
       services.serviceIds.push(s.id);
       services.customerIds.push(s.customerId);
