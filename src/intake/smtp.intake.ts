@@ -101,14 +101,22 @@ export class SmtpIntake implements Component {
   private onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {
     const chunks: Buffer[] = [];
     let size = 0;
+    let answered = false;
+    // One answer per message, whatever the stream does after an error.
+    const answer = (err: Error | null, message?: string) => {
+      if (answered) return;
+      answered = true;
+      cb(err, message);
+    };
     stream.on('data', (c: Buffer) => {
       size += c.length;
       // Past the limit the rest is read and dropped: memory stays bounded whatever the client sends.
       if (size <= this.opts.maxBytes) chunks.push(c);
     });
-    stream.on('error', (err) => cb(smtpError(451, `4.3.0 error while receiving: ${err.message}`)));
+    stream.on('error', (err) => answer(smtpError(451, `4.3.0 error while receiving: ${err.message}`)));
     stream.on('end', () => {
-      if (stream.sizeExceeded || size > this.opts.maxBytes) return cb(smtpError(552, `5.3.4 message exceeds the ${this.opts.maxBytes} byte limit`));
+      if (answered) return;
+      if (stream.sizeExceeded || size > this.opts.maxBytes) return answer(smtpError(552, `5.3.4 message exceeds the ${this.opts.maxBytes} byte limit`));
       const raw = Buffer.concat(chunks, size);
       const rcpt = session.envelope.rcptTo.map((r) => matchRecipient(r.address, this.opts.abuseAddresses));
       const tags = [...new Set(rcpt.map((r) => r.tag).filter((t): t is string => !!t))];
@@ -126,10 +134,10 @@ export class SmtpIntake implements Component {
           },
         })
         .then(
-          (r) => cb(null, `2.0.0 stored as report ${r.reportId}${r.duplicate ? ' (seen before)' : ''}`),
+          (r) => answer(null, `2.0.0 stored as report ${r.reportId}${r.duplicate ? ' (seen before)' : ''}`),
           (err: unknown) => {
             this.log.error({ err: err instanceof Error ? err.message : String(err), client: session.remoteAddress }, 'could not store an SMTP report');
-            cb(smtpError(451, '4.3.0 the report could not be stored right now, try again later'));
+            answer(smtpError(451, '4.3.0 the report could not be stored right now, try again later'));
           },
         );
     });
