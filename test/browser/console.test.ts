@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ActionRepository } from '../../src/storage/repositories/action.repository.js';
 import { workflowOf } from '../../src/workflow/install.js';
 import { complaintMail, demoInventory } from './demo.js';
-import { addUser, type Browser, ensureWebBuilt, launchBrowser, type Server, startServer } from './harness.js';
+import { addUser, type Browser, describeBrowser, ensureWebBuilt, launchBrowser, type Server, startServer } from './harness.js';
 
 /**
  * An operator's main path in a real browser: sign in, open the awaiting-approval queue from the
@@ -16,30 +16,30 @@ let caseId: number;
 let actionId: number;
 const ANA = { email: 'ana@provider.example', password: 'ana works the abuse desk' };
 
-beforeAll(async () => {
-  ensureWebBuilt();
-  server = await startServer();
-  await server.desk.inventory.import(demoInventory);
-  await addUser(server.desk, { ...ANA, role: 'analyst', name: 'Ana' });
-  await server.desk.ingest.submit({ raw: Buffer.from(complaintMail('compromised', { ip: '192.0.2.20' }, new Date(Date.now() - 3_600_000).toISOString())), channel: 'smtp' });
-  await server.desk.worker.runUntilIdle();
-  const c = (await server.desk.cases.list()).find((x) => x.resource === '192.0.2.20');
-  if (!c) throw new Error('the complaint opened no case');
-  caseId = c.id;
-  // What the policy's next rung would do: a suspension only an operator may let through.
-  const proposed = await workflowOf(server.desk).service.propose(caseId, { kind: 'suspend', scope: 'network', approval: 'operator', reason: 'persisting after notice' }, 'policy:test');
-  actionId = proposed!.id;
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.setDefaultTimeout(10_000);
-}, 120_000);
+describeBrowser('the console', () => {
+  beforeAll(async () => {
+    ensureWebBuilt();
+    server = await startServer();
+    await server.desk.inventory.import(demoInventory);
+    await addUser(server.desk, { ...ANA, role: 'analyst', name: 'Ana' });
+    await server.desk.ingest.submit({ raw: Buffer.from(complaintMail('compromised', { ip: '192.0.2.20' }, new Date(Date.now() - 3_600_000).toISOString())), channel: 'smtp' });
+    await server.desk.worker.runUntilIdle();
+    const c = (await server.desk.cases.list()).find((x) => x.resource === '192.0.2.20');
+    if (!c) throw new Error('the complaint opened no case');
+    caseId = c.id;
+    // What the policy's next rung would do: a suspension only an operator may let through.
+    const proposed = await workflowOf(server.desk).service.propose(caseId, { kind: 'suspend', scope: 'network', approval: 'operator', reason: 'persisting after notice' }, 'policy:test');
+    actionId = proposed!.id;
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(10_000);
+  }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 
-describe('the console', () => {
   it('refuses a wrong password and signs in with the right one', async () => {
     await page.goto(`${server.url}/console`);
     await page.getByLabel('E-mail').fill(ANA.email);

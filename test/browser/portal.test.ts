@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { authFor } from '../../src/auth/auth.service.js';
 import { UserRepository } from '../../src/storage/repositories/user.repository.js';
 import { complaintMail, demoInventory } from './demo.js';
-import { addUser, type Browser, ensureWebBuilt, launchBrowser, type Server, startServer } from './harness.js';
+import { addUser, type Browser, describeBrowser, ensureWebBuilt, launchBrowser, type Server, startServer } from './harness.js';
 
 /**
  * A customer's main path in a real browser: sign in, find the notice, read what to do, write
@@ -29,30 +29,30 @@ async function post(p: Page, path: string, body: unknown): Promise<number> {
   );
 }
 
-beforeAll(async () => {
-  ensureWebBuilt();
-  server = await startServer();
-  await server.desk.inventory.import(demoInventory);
-  await addUser(server.desk, { ...JANSEN, role: 'customer', customerId: 'c-1002' });
-  await addUser(server.desk, { email: 'it@dupont.example', password: 'brasserie dupont 1890', role: 'customer', customerId: 'c-1001' });
-  const at = new Date(Date.now() - 7_200_000).toISOString();
-  await server.desk.ingest.submit({ raw: Buffer.from(complaintMail('compromised', { ip: '192.0.2.20' }, at)), channel: 'smtp' });
-  await server.desk.ingest.submit({ raw: Buffer.from(complaintMail('phishing', { ip: '192.0.2.5', host: 'dupont.example' }, at)), channel: 'smtp' });
-  await server.desk.worker.runUntilIdle();
-  const cases = await server.desk.cases.list();
-  jansenCase = cases.find((c) => c.customer === 'c-1002')!.id;
-  dupontCase = cases.find((c) => c.customer === 'c-1001')!.id;
-  browser = await launchBrowser({ locale: 'en-GB' });
-  page = await browser.context.newPage();
-  page.setDefaultTimeout(10_000);
-}, 120_000);
+describeBrowser('the portal', () => {
+  beforeAll(async () => {
+    ensureWebBuilt();
+    server = await startServer();
+    await server.desk.inventory.import(demoInventory);
+    await addUser(server.desk, { ...JANSEN, role: 'customer', customerId: 'c-1002' });
+    await addUser(server.desk, { email: 'it@dupont.example', password: 'brasserie dupont 1890', role: 'customer', customerId: 'c-1001' });
+    const at = new Date(Date.now() - 7_200_000).toISOString();
+    await server.desk.ingest.submit({ raw: Buffer.from(complaintMail('compromised', { ip: '192.0.2.20' }, at)), channel: 'smtp' });
+    await server.desk.ingest.submit({ raw: Buffer.from(complaintMail('phishing', { ip: '192.0.2.5', host: 'dupont.example' }, at)), channel: 'smtp' });
+    await server.desk.worker.runUntilIdle();
+    const cases = await server.desk.cases.list();
+    jansenCase = cases.find((c) => c.customer === 'c-1002')!.id;
+    dupontCase = cases.find((c) => c.customer === 'c-1001')!.id;
+    browser = await launchBrowser({ locale: 'en-GB' });
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(10_000);
+  }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 
-describe('the portal', () => {
   it('signs a customer in and shows its notice in plain words', async () => {
     await page.goto(`${server.url}/portal`);
     await page.getByLabel('E-mail address').fill(JANSEN.email);

@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WEB_CSP } from '../../src/http/web.plugin.js';
 import { demoInventory, HOSTILE_PAYLOADS, hostileMail } from './demo.js';
-import { addUser, type Browser, ensureWebBuilt, launchBrowser, type Server, startServer } from './harness.js';
+import { addUser, type Browser, describeBrowser, ensureWebBuilt, launchBrowser, type Server, startServer } from './harness.js';
 
 /**
  * A hostile report in the console: every place it is shown (subject, headers, body, attachment
@@ -23,31 +23,31 @@ async function signIn(page: Page, base: string, email: string, password: string)
   await page.getByRole('navigation', { name: 'Queues' }).waitFor();
 }
 
-beforeAll(async () => {
-  ensureWebBuilt();
-  server = await startServer();
-  await server.desk.inventory.import(demoInventory);
-  await addUser(server.desk, { email: 'ana@provider.example', role: 'analyst', password: 'correct horse battery staple' });
-  // 192.0.2.20 is Bakkerij Jansen's: its portal shows the same report's evidence.
-  await addUser(server.desk, { email: 'info@jansen.example', role: 'customer', customerId: 'c-1002', password: 'jansen portal password' });
-  await server.desk.ingest.submit({ raw: Buffer.from(hostileMail('192.0.2.20', '2026-11-20T10:00:00Z')), channel: 'smtp' });
-  await server.desk.worker.runUntilIdle();
-  const cases = await server.desk.cases.list();
-  const hostile = cases.find((c) => c.resource === '192.0.2.20');
-  if (!hostile) throw new Error(`the hostile report opened no case: ${JSON.stringify(cases)}`);
-  caseId = hostile.id;
-  browser = await launchBrowser();
-  await browser.context.exposeBinding('pwned', (_src, what: string) => {
-    fired.push(String(what));
+describeBrowser('the console against a hostile report', () => {
+  beforeAll(async () => {
+    ensureWebBuilt();
+    server = await startServer();
+    await server.desk.inventory.import(demoInventory);
+    await addUser(server.desk, { email: 'ana@provider.example', role: 'analyst', password: 'correct horse battery staple' });
+    // 192.0.2.20 is Bakkerij Jansen's: its portal shows the same report's evidence.
+    await addUser(server.desk, { email: 'info@jansen.example', role: 'customer', customerId: 'c-1002', password: 'jansen portal password' });
+    await server.desk.ingest.submit({ raw: Buffer.from(hostileMail('192.0.2.20', '2026-11-20T10:00:00Z')), channel: 'smtp' });
+    await server.desk.worker.runUntilIdle();
+    const cases = await server.desk.cases.list();
+    const hostile = cases.find((c) => c.resource === '192.0.2.20');
+    if (!hostile) throw new Error(`the hostile report opened no case: ${JSON.stringify(cases)}`);
+    caseId = hostile.id;
+    browser = await launchBrowser();
+    await browser.context.exposeBinding('pwned', (_src, what: string) => {
+      fired.push(String(what));
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
   });
-}, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-describe('the console against a hostile report', () => {
   it('serves every page and asset under a strict CSP with Trusted Types', async () => {
     for (const path of ['/console', '/console/cases/1', '/portal', '/portal/cases/1']) {
       const res = await fetch(`${server.url}${path}`);
