@@ -6,11 +6,15 @@
  * (and the machine's two cores), as a sending MTA on the same host would.
  *
  *   npm run bench -- smtp          (ABUSEDESK_BENCH_SMTP_MESSAGES=n to change the count)
+ *
+ * With ABUSEDESK_TEST_DATABASE_URL set (a PostgreSQL server), the intake is measured on a
+ * temporary PostgreSQL database too, where concurrent sessions commit in parallel.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { AbuseDesk } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
@@ -77,11 +81,12 @@ async function baseline(): Promise<number> {
   return rate;
 }
 
-async function intake(): Promise<number> {
+async function intake(databaseUrl?: string): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'abusedesk-bench-smtp-'));
   try {
     const config = loadConfig({
       ABUSEDESK_DATA_DIR: dir,
+      ...(databaseUrl ? { ABUSEDESK_DATABASE_URL: databaseUrl } : {}),
       ABUSEDESK_SMTP_PORT: '0',
       ABUSEDESK_SMTP_MESSAGES_PER_MINUTE: '100000000',
       ABUSEDESK_SMTP_MAX_CONNECTIONS_PER_CLIENT: '1000',
@@ -105,3 +110,20 @@ console.log(`${CLIENTS} concurrent SMTP clients on loopback, ${MESSAGES} ARF mes
 const bare = await baseline();
 const ours = await intake();
 console.log(`durably stored / bare discard: ${(ours / bare).toFixed(2)}x (each 250 waits for a committed, fsynced SQLite transaction)`);
+
+const pgUrl = process.env.ABUSEDESK_TEST_DATABASE_URL;
+if (pgUrl) {
+  const name = `abusedesk_bench_smtp_${process.pid}`;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(pgUrl);
+    url.pathname = `/${name}`;
+    const onPg = await intake(url.toString());
+    console.log(`durably stored on PostgreSQL / bare discard: ${(onPg / bare).toFixed(2)}x`);
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
