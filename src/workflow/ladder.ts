@@ -72,11 +72,17 @@ export async function flushLadder(l: LadderTx): Promise<void> {
   const groups = new Map<string, number[]>();
   for (const [caseId, patch] of p.wf) {
     const key = JSON.stringify(Object.entries(patch).sort(([a], [b]) => (a < b ? -1 : 1)));
-    groups.set(key, [...(groups.get(key) ?? []), caseId]);
+    const ids = groups.get(key);
+    if (ids) ids.push(caseId);
+    else groups.set(key, [caseId]);
   }
   for (const [key, ids] of groups) await repo.updateMany(ids, Object.fromEntries(JSON.parse(key) as [string, unknown][]), l.now);
   const byStatus = new Map<string, number[]>();
-  for (const [caseId, status] of p.status) byStatus.set(status, [...(byStatus.get(status) ?? []), caseId]);
+  for (const [caseId, status] of p.status) {
+    const ids = byStatus.get(status);
+    if (ids) ids.push(caseId);
+    else byStatus.set(status, [caseId]);
+  }
   for (const [status, ids] of byStatus) await repo.setCaseStatuses(ids, status, l.now);
 }
 
