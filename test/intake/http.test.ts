@@ -118,6 +118,7 @@ describeEachEngine('reports API and public form', (db) => {
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.body).toMatch(/<form method="post" action="\/report" enctype="multipart\/form-data">/);
     expect(page.body).not.toMatch(/<script/i);
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'none'/);
     const body = multipart({ domain: 'dupont.example', description: 'x', reporterEmail: 'a@b.example' });
     const res = await app.inject({ method: 'POST', url: '/report', ...body });
     expect(res.statusCode).toBe(403);
