@@ -11,6 +11,18 @@ import { DEMO_USERS, seedDemo, ShiftedClock } from '../test/browser/seed.js';
 const out = resolve(process.cwd(), 'screenshots');
 mkdirSync(out, { recursive: true });
 
+/**
+ * A cold load of a page, and when its last request (bundle or API answer) finished, from the
+ * browser's own resource timing: roughly when the data is on screen. A figure to watch.
+ */
+async function visit(page: Page, url: string, name: string) {
+  await page.goto(url);
+  await page.waitForLoadState('networkidle');
+  const last = await page.evaluate(() => Math.max(0, ...(globalThis as any).performance.getEntriesByType('resource').map((e: { responseEnd: number }) => e.responseEnd)));
+  timings.push(`${name} ${Math.round(last)} ms`);
+}
+const timings: string[] = [];
+
 async function shot(page: Page, name: string, fullPage = false) {
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(250);
@@ -40,9 +52,10 @@ async function main() {
     await signIn(page, server.url, DEMO_USERS.analyst.email, DEMO_USERS.analyst.password);
     await shot(page, 'console-dashboard', true);
 
-    await page.goto(`${server.url}/console/queues/new`);
+    await visit(page, `${server.url}/console`, 'dashboard');
+    await visit(page, `${server.url}/console/queues/new`, 'queue new');
     await shot(page, 'console-queue-new');
-    await page.goto(`${server.url}/console/queues/awaiting-approval`);
+    await visit(page, `${server.url}/console/queues/awaiting-approval`, 'queue awaiting-approval');
     await shot(page, 'console-queue-awaiting-approval');
     await page.goto(`${server.url}/console/queues/failed-reports`);
     await shot(page, 'console-queue-failed-reports');
@@ -57,7 +70,7 @@ async function main() {
       ['console-case-hostile', hostile],
     ] as const) {
       if (!c) continue;
-      await page.goto(`${server.url}/console/cases/${c.id}`);
+      await visit(page, `${server.url}/console/cases/${c.id}`, `case ${c.id} (${c.eventCount} events)`);
       await page.getByTestId('report-subject').first().waitFor({ timeout: 10_000 }).catch(() => undefined);
       await shot(page, name, true);
     }
@@ -68,13 +81,26 @@ async function main() {
       await page.keyboard.press('Escape');
     }
 
-    await page.goto(`${server.url}/console/search?q=${encodeURIComponent('192.0.2.0/24')}`);
+    await visit(page, `${server.url}/console/search?q=${encodeURIComponent('192.0.2.0/24')}`, 'search 192.0.2.0/24');
     await shot(page, 'console-search');
     await page.goto(`${server.url}/console/inventory/c-1001`);
     await shot(page, 'console-inventory-customer');
     await page.goto(`${server.url}/console/policy`);
     await shot(page, 'console-policy');
     await page.close();
+
+    // A supervisor's view: the policy with its editor, the account page with users and tokens.
+    const sp2 = await browser.context.newPage();
+    await sp2.goto(`${server.url}/console`);
+    await sp2.locator('button', { hasText: 'Sign out' }).click();
+    await signIn(sp2, server.url, DEMO_USERS.supervisor.email, DEMO_USERS.supervisor.password);
+    await sp2.goto(`${server.url}/console/policy`);
+    await sp2.getByRole('button', { name: /Write a new version/ }).click();
+    await sp2.locator('textarea.code').waitFor();
+    await shot(sp2, 'console-policy-editor');
+    await sp2.goto(`${server.url}/console/account`);
+    await shot(sp2, 'console-account', true);
+    await sp2.close();
 
     // The portal, as three customers in their own languages.
     for (const [who, lang] of [
@@ -106,6 +132,7 @@ async function main() {
     await browser.close();
     await server.close();
   }
+  process.stdout.write(`cold page load to last response (resource timing): ${timings.join('; ')}\n`);
   process.stdout.write(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 }
 
