@@ -104,6 +104,7 @@ function Shell(props: { session: Session; onSignOut: () => void }) {
           <Link to="/console/inventory" className="nav-item" aria-current={path.startsWith('/console/inventory') ? 'page' : undefined}>Inventory</Link>
           <Link to="/console/consents" className="nav-item" aria-current={path === '/console/consents' ? 'page' : undefined}>Consents</Link>
           <Link to="/console/policy" className="nav-item" aria-current={path === '/console/policy' ? 'page' : undefined}>Policy</Link>
+          <Link to="/console/account" className="nav-item" aria-current={path === '/console/account' ? 'page' : undefined}>Account</Link>
         </nav>
         <div className="sidebar-foot">
           <button type="button" className="link" onClick={() => setHelp(true)}>

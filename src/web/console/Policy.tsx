@@ -17,7 +17,7 @@ export function PolicyPage(props: { session: Session }) {
         <div>
           <h1>Policy</h1>
           <p className="muted">
-            {p ? `${p.id ?? 'policy'} version ${p.version ?? '?'}${p.effectiveFrom ? `, in force since ${fmtDay(p.effectiveFrom)}` : ''}. Change it with \`abusedesk policy validate\` and \`activate\`.` : 'What the AUP says for each category.'}
+            {p ? `${p.id ?? 'policy'} version ${p.version ?? '?'}${p.effectiveFrom ? `, in force since ${fmtDay(p.effectiveFrom)}` : ''}. Supervisors write new versions here or with \`abusedesk policy\`.` : 'What the AUP says for each category.'}
           </p>
         </div>
       </header>
@@ -49,7 +49,7 @@ export function PolicyPage(props: { session: Session }) {
                         <li key={i}>
                           <strong>{s.actions.map((a) => `${a.kind}${a.scope ? ` (${a.scope})` : ''}`).join(' + ')}</strong>
                           <span className="muted">
-                            {s.when ? ` · on ${s.when}` : i === 0 ? ' · at once' : ''}
+                            {i === 0 ? ' · when the case qualifies' : s.when ? ` · on ${s.when}` : ''}
                             {s.approval && s.approval !== 'none' ? ` · ${s.approval} approval` : ''}
                             {s.deadline ? ` · deadline ${s.deadline}` : ''}
                           </span>
