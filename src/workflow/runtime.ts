@@ -64,16 +64,42 @@ export function actionDocument(ctx: ExecutionContext) {
   };
 }
 
-export function webhookExecutor(kind: string, target: WebhookTarget): ActionExecutor {
+/**
+ * One per connector target: after a receiver timed out or could not be reached, further actions
+ * for it fail at once (and are retried with their backoff) until a pause has passed, so that a
+ * panel that hangs costs the worker one timeout, not one per waiting action.
+ */
+export class Breaker {
+  private openUntil = 0;
+  constructor(private readonly pauseMs = 30_000) {}
+
+  check(now: Date, what: string): void {
+    if (now.getTime() < this.openUntil) throw new Error(`${what} did not answer a moment ago; not trying again before ${new Date(this.openUntil).toISOString()}`);
+  }
+
+  tripped(now: Date): void {
+    this.openUntil = now.getTime() + this.pauseMs;
+  }
+
+  reset(): void {
+    this.openUntil = 0;
+  }
+}
+
+export function webhookExecutor(kind: string, target: WebhookTarget, breaker = new Breaker()): ActionExecutor {
   return {
     kind,
     connector: 'webhook',
     async execute(ctx) {
+      breaker.check(ctx.clock.now(), 'the webhook receiver');
       try {
         const r = await postWebhook(target, actionDocument(ctx), ctx.idempotencyKey);
+        breaker.reset();
         return { status: 'done', result: { httpStatus: r.status, response: r.body } };
       } catch (err) {
         if (err instanceof WebhookError && err.permanent) throw new PermanentActionError(err.message);
+        // No answer at all (timeout, refused connection): the receiver is away, not this action wrong.
+        if (err instanceof WebhookError && !/ answered /.test(err.message)) breaker.tripped(ctx.clock.now());
         throw err;
       }
     },
@@ -108,6 +134,7 @@ export function commandExecutor(kind: string, target: CommandTarget): ActionExec
  */
 export class WorkflowRuntime {
   private mailerInstance: Mailer | null = null;
+  private readonly breakers = new Map<string, Breaker>();
 
   constructor(
     readonly registry: ExecutorRegistry,
@@ -125,11 +152,20 @@ export class WorkflowRuntime {
     const registered = this.registry.get(kind);
     if (registered) return registered;
     if (this.connectors.connectorKinds.has(kind)) {
-      if (this.connectors.webhook) return webhookExecutor(kind, this.connectors.webhook);
+      if (this.connectors.webhook) return webhookExecutor(kind, this.connectors.webhook, this.breakerFor(this.connectors.webhook.url));
       if (this.connectors.command) return commandExecutor(kind, this.connectors.command);
     }
     if (kind === 'notify-customer' || kind === 'notify-authorities') return plainMailExecutor(kind, this.connectors.authoritiesEmail);
     return manualExecutor(kind);
+  }
+
+  private breakerFor(target: string): Breaker {
+    let b = this.breakers.get(target);
+    if (!b) {
+      b = new Breaker();
+      this.breakers.set(target, b);
+    }
+    return b;
   }
 
   close(): void {

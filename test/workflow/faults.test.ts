@@ -65,6 +65,30 @@ describeEachEngine('action execution faults', (db) => {
     expect(receiver.deliveries.every((d) => d.signatureOk)).toBe(true);
   });
 
+  it('after a receiver hung, other actions for it fail fast instead of each waiting out the timeout, and go through once it is back', async () => {
+    clock.advance(60_000);
+    await desk.worker.runUntilIdle();
+    let hang = true;
+    receiver.behaviour = (d) => hang && d.body.customer.id === 'c-a';
+    const first = (await desk.cases.show((await desk.cases.list({ customerId: 'c-a' }))[0].id))!;
+    await wf().resolveCase(first.id, 'olga', 'done with the first one');
+    const before = receiver.deliveries.length;
+    const started = performance.now();
+    await desk.ingest.submit({ raw: report('malware', clock.now(), { url: 'http://a.example/two', infringing_url: 'http://a.example/two' }, '198.51.100.40'), channel: 'api', filename: 'r.json' });
+    await desk.ingest.submit({ raw: report('phishing', clock.now(), { url: 'http://a.example/three' }, '198.51.100.40'), channel: 'api', filename: 'r.json' });
+    await desk.worker.runUntilIdle();
+    // One timeout (300 ms) for the first removal; the second did not go out at all.
+    expect(receiver.deliveries.length - before).toBe(1);
+    expect(performance.now() - started).toBeLessThan(5000);
+    const removals = (await wf().listActions({ kind: 'remove-content' })).filter((a) => a.status === 'running' && a.lastError);
+    expect(removals.map((a) => a.lastError)).toEqual(expect.arrayContaining([expect.stringMatching(/no answer within 300 ms/), expect.stringMatching(/did not answer a moment ago/)]));
+    hang = false;
+    clock.advance(60_000);
+    await desk.worker.runUntilIdle();
+    for (const a of removals) expect((await wf().getAction(a.id))!.status).toBe('done');
+    receiver.behaviour = () => false;
+  });
+
   it('a receiver that refuses the request fails the action at once into the failed queue; a retry after the fix completes it', async () => {
     receiver.behaviour = (d, res) => (d.body.customer.id === 'c-b' ? (res.writeHead(422).end('unknown account'), true) : false);
     let c = await malwareCase('b');
