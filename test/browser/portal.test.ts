@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { authFor } from '../../src/auth/auth.service.js';
+import { buildReportMessage } from '../../src/intake/report-document.js';
 import { UserRepository } from '../../src/storage/repositories/user.repository.js';
 import { complaintMail, demoInventory } from './demo.js';
 import { addUser, type Browser, describeBrowser, ensureWebBuilt, launchBrowser, type Server, startServer } from './harness.js';
@@ -15,6 +16,8 @@ let browser: Browser;
 let page: Page;
 let jansenCase: number;
 let dupontCase: number;
+let resourceCase: number;
+const DUPONT = { email: 'it@dupont.example', password: 'brasserie dupont 1890' };
 const JANSEN = { email: 'info@jansen.example', password: 'bakkerij jansen sinds 1952' };
 
 async function post(p: Page, path: string, body: unknown): Promise<number> {
@@ -35,14 +38,21 @@ describeBrowser('the portal', () => {
     server = await startServer();
     await server.desk.inventory.import(demoInventory);
     await addUser(server.desk, { ...JANSEN, role: 'customer', customerId: 'c-1002' });
-    await addUser(server.desk, { email: 'it@dupont.example', password: 'brasserie dupont 1890', role: 'customer', customerId: 'c-1001' });
+    await addUser(server.desk, { ...DUPONT, role: 'customer', customerId: 'c-1001' });
     const at = new Date(Date.now() - 7_200_000).toISOString();
     await server.desk.ingest.submit({ raw: Buffer.from(complaintMail('compromised', { ip: '192.0.2.20' }, at)), channel: 'smtp' });
     await server.desk.ingest.submit({ raw: Buffer.from(complaintMail('phishing', { ip: '192.0.2.5', host: 'dupont.example' }, at)), channel: 'smtp' });
+    // Internal monitoring: Dupont's shared account eats four cores.
+    const { raw } = await buildReportMessage(
+      { reporterName: 'Resource monitor', reporterEmail: 'monitor@provider.example', ip: '192.0.2.8', category: 'resource-abuse', description: 'web01: account dupont used 380% CPU for 6 hours.', occurredAt: at },
+      { channel: 'api', now: new Date(), to: 'abuse@provider.example' },
+    );
+    await server.desk.ingest.submit({ raw, channel: 'api' });
     await server.desk.worker.runUntilIdle();
     const cases = await server.desk.cases.list();
     jansenCase = cases.find((c) => c.customer === 'c-1002')!.id;
-    dupontCase = cases.find((c) => c.customer === 'c-1001')!.id;
+    dupontCase = cases.find((c) => c.customer === 'c-1001' && c.category === 'phishing')!.id;
+    resourceCase = cases.find((c) => c.category === 'resource-abuse')!.id;
     browser = await launchBrowser({ locale: 'en-GB' });
     page = await browser.context.newPage();
     page.setDefaultTimeout(10_000);
@@ -110,6 +120,30 @@ describeBrowser('the portal', () => {
     const status = await page.evaluate(async (id) => (await (globalThis as any).fetch(`/api/v1/portal/cases/${id}`)).status, dupontCase);
     expect(status).toBe(404);
     expect(await post(page, `/api/v1/cases/${dupontCase}/messages`, { body: 'let me in' })).toBe(404);
+  });
+
+  it('lets a customer choose one of the three options of a resource-abuse notice', async () => {
+    const other = await launchBrowser({ locale: 'fr-BE' });
+    try {
+      const p = await other.context.newPage();
+      p.setDefaultTimeout(10_000);
+      await p.goto(`${server.url}/portal/cases/${resourceCase}`);
+      await p.locator('input[name=email]').fill(DUPONT.email);
+      await p.locator('input[name=password]').fill(DUPONT.password);
+      await p.locator('button[type=submit]').first().click();
+      // Dupont reads French (the browser's language): three options, each explained.
+      const options = p.locator('.option');
+      await options.first().waitFor();
+      expect(await options.count()).toBe(3);
+      const move = options.filter({ hasText: 'Passer à un hébergement dédié' });
+      await move.getByRole('button', { name: 'Choisir cette option' }).click();
+      await p.getByRole('status').filter({ hasText: 'Votre choix a été enregistré' }).waitFor();
+      const detail = await p.evaluate(async (id) => (await (globalThis as any).fetch(`/api/v1/portal/cases/${id}`)).json(), resourceCase);
+      expect(detail.choice).toBe('move');
+      await p.locator('.option').first().waitFor({ state: 'detached' });
+    } finally {
+      await other.close();
+    }
   });
 
   it('signs in by a one-time link, once', async () => {
