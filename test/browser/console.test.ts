@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ActionRepository } from '../../src/storage/repositories/action.repository.js';
+import { NoteRepository } from '../../src/storage/repositories/note.repository.js';
 import { workflowOf } from '../../src/workflow/install.js';
 import { complaintMail, demoInventory } from './demo.js';
 import { addUser, type Browser, describeBrowser, ensureWebBuilt, launchBrowser, type Server, startServer } from './harness.js';
@@ -23,6 +24,8 @@ describeBrowser('the console', () => {
     await server.desk.inventory.import(demoInventory);
     await addUser(server.desk, { ...ANA, role: 'analyst', name: 'Ana' });
     await server.desk.ingest.submit({ raw: Buffer.from(complaintMail('compromised', { ip: '192.0.2.20' }, new Date(Date.now() - 3_600_000).toISOString())), channel: 'smtp' });
+    // A second host of the same customer, in the same /28: two cases for the search and bulk step.
+    await server.desk.ingest.submit({ raw: Buffer.from(complaintMail('portscan', { ip: '192.0.2.21' }, new Date(Date.now() - 3_000_000).toISOString())), channel: 'smtp' });
     await server.desk.worker.runUntilIdle();
     const c = (await server.desk.cases.list()).find((x) => x.resource === '192.0.2.20');
     if (!c) throw new Error('the complaint opened no case');
@@ -100,13 +103,35 @@ describeBrowser('the console', () => {
     expect(actions.filter((a) => a.kind === 'notify-customer' && a.status === 'proposed')).toHaveLength(1);
   });
 
-  it('finds the case by the prefix its address is in', async () => {
+  it('finds cases by the prefix their addresses are in and notes them in bulk', async () => {
     await page.keyboard.press('/');
     await page.keyboard.type('192.0.2.16/28');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/console\/search\?q=/);
     await page.getByTestId('result-count').waitFor();
-    expect(await page.getByTestId('result-count').textContent()).toBe('1 case');
-    expect(await page.locator('table.grid tbody').textContent()).toContain('192.0.2.20');
+    expect(await page.getByTestId('result-count').textContent()).toBe('2 cases');
+    const body = await page.locator('table.grid tbody').textContent();
+    expect(body).toContain('192.0.2.20');
+    expect(body).toContain('192.0.2.21');
+    expect(body).not.toContain('192.0.2.5');
+
+    // Keyboard selection: x marks the row under the cursor, j moves down.
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('x');
+    await page.keyboard.press('j');
+    await page.keyboard.press('x');
+    const bar = page.getByRole('region', { name: 'Bulk actions' });
+    expect(await bar.locator('strong').textContent()).toBe('2 selected');
+    await bar.getByRole('button', { name: 'Add note…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add note' });
+    expect(await dialog.getByTestId('preview').textContent()).toMatch(/same internal note to 2 case\(s\)/);
+    await dialog.getByRole('textbox').fill('Same customer, same /28: handled together.');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.getByRole('status').filter({ hasText: '2 done.' }).waitFor();
+    const ids = (await server.desk.cases.list()).filter((x) => x.resource === '192.0.2.20' || x.resource === '192.0.2.21').map((x) => x.id);
+    for (const id of ids) {
+      const notes = await new NoteRepository(server.desk.database.db).forCase(id);
+      expect(notes.map((n) => n.text)).toContain('Same customer, same /28: handled together.');
+    }
   });
 });

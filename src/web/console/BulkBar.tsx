@@ -14,14 +14,23 @@ const INPUT: Partial<Record<Op, string>> = { close: 'Reason for closing', note: 
  */
 export function BulkBar(props: { rows: Row[]; selected: Set<string>; onDone: () => void }) {
   const chosen = props.rows.filter((r) => props.selected.has(r.key));
-  const actionIds = chosen.filter((r) => r.kind === 'action').map((r) => r.id);
-  const caseIds = [...new Set(chosen.filter((r) => r.kind === 'case' || r.kind === 'action').map((r) => r.caseId).filter((x): x is number => x !== null))];
-  const reportIds = [...new Set(chosen.filter((r) => r.kind === 'report' || r.kind === 'event').map((r) => r.reportId).filter((x): x is number => x !== null))];
-  const [op, setOp] = useState<Op | null>(null);
+  const live = {
+    actionIds: chosen.filter((r) => r.kind === 'action').map((r) => r.id),
+    caseIds: [...new Set(chosen.filter((r) => r.kind === 'case' || r.kind === 'action').map((r) => r.caseId).filter((x): x is number => x !== null))],
+    reportIds: [...new Set(chosen.filter((r) => r.kind === 'report' || r.kind === 'event').map((r) => r.reportId).filter((x): x is number => x !== null))],
+  };
+  // What the dialog acts on is fixed when it opens: the list may reload under it.
+  const [target, setTarget] = useState(live);
+  const { actionIds, caseIds, reportIds } = target;
+  const [op, setOpState] = useState<Op | null>(null);
+  const setOp = (o: Op | null) => {
+    if (o) setTarget(live);
+    setOpState(o);
+  };
   const [text, setText] = useState('');
   const [result, setResult] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  if (!chosen.length) return null;
+  if (!chosen.length && op === null) return null;
   const effect = (o: Op): string =>
     o === 'approve'
       ? `Approves ${actionIds.length} proposed step(s) on ${caseIds.length} case(s). Each runs as the policy defines it: notices are mailed, suspensions applied. Recorded in the audit log under your name.`
@@ -54,7 +63,7 @@ export function BulkBar(props: { rows: Row[]; selected: Set<string>; onDone: () 
     setText('');
     setResult(null);
   };
-  const ops: Op[] = [...(actionIds.length ? (['approve'] as Op[]) : []), ...(caseIds.length ? (['note', 'close'] as Op[]) : []), ...(reportIds.length ? (['reparse'] as Op[]) : [])];
+  const ops: Op[] = [...(live.actionIds.length ? (['approve'] as Op[]) : []), ...(live.caseIds.length ? (['note', 'close'] as Op[]) : []), ...(live.reportIds.length ? (['reparse'] as Op[]) : [])];
   const needs = op ? INPUT[op] : undefined;
   return (
     <div className="bulkbar" role="region" aria-label="Bulk actions">
