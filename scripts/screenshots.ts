@@ -121,6 +121,17 @@ async function main() {
       }
       await ctx.close();
     }
+    // A customer on a phone.
+    const phone = await launchBrowser({ viewport: { width: 390, height: 844 }, locale: 'nl' });
+    const pp = await phone.context.newPage();
+    await signIn(pp, server.url, DEMO_USERS.jansen.email, DEMO_USERS.jansen.password, true);
+    const jansenCase = cases.find((c) => c.customer === DEMO_USERS.jansen.customerId);
+    if (jansenCase) {
+      await pp.goto(`${server.url}/portal/cases/${jansenCase.id}`);
+      await shot(pp, 'portal-case-phone-nl', true);
+    }
+    await phone.close();
+
     const signin = await launchBrowser({ viewport: { width: 1100, height: 800 } });
     const sp = await signin.context.newPage();
     await sp.goto(`${server.url}/portal?lang=nl`);
