@@ -348,8 +348,6 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | null = null;
-let actor = 'operator';
-let actorRole: 'operator' | 'supervisor' = 'operator';
 
 /** CSRF token from the session answer; sent with every state-changing request. */
 export function setCsrfToken(token: string | null | undefined): void {
@@ -403,12 +401,9 @@ const qs = (params: Record<string, string | number | undefined | null>) => {
 
 const id = (v: string | number) => encodeURIComponent(String(v));
 
-/** The workflow routes record who acted and with which authority; the server checks the session's role. */
 async function signedIn(p: Promise<Session>): Promise<Session> {
   const s = await p;
   setCsrfToken(s.csrfToken);
-  actor = s.user.email || String(s.user.id);
-  actorRole = s.user.role === 'supervisor' || s.user.role === 'admin' ? 'supervisor' : 'operator';
   return s;
 }
 
@@ -464,9 +459,10 @@ export const api = {
         throw e;
       }
     },
-    approve: (actionId: number) => request<CaseAction>('POST', `/actions/${actionId}/approve`, { by: actor, role: actorRole, reason: null }),
-    cancel: (actionId: number, reason: string) => request<CaseAction>('POST', `/actions/${actionId}/cancel`, { by: actor, reason }),
-    propose: (caseId: number, step: { kind: string; scope?: string | null; reason?: string }) => request<CaseAction>('POST', `/cases/${caseId}/actions`, { by: actor, approval: 'operator', ...step }),
+    approve: (actionId: number) => request<CaseAction>('POST', `/actions/${actionId}/approve`, { reason: null }),
+    cancel: (actionId: number, reason: string) => request<CaseAction>('POST', `/actions/${actionId}/cancel`, { reason }),
+    retry: (actionId: number) => request<CaseAction>('POST', `/actions/${actionId}/retry`, { reason: null }),
+    propose: (caseId: number, step: { kind: string; scope?: string | null; reason?: string }) => request<CaseAction>('POST', `/cases/${caseId}/actions`, { approval: 'operator', ...step }),
     note: (caseId: number, text: string) => request<CaseNote>('POST', `/cases/${caseId}/notes`, { text }),
     reply: (caseId: number, body: string, subject?: string) => request<CaseMessage>('POST', `/cases/${caseId}/messages`, { body, as: 'operator', ...(subject ? { subject } : {}) }),
     bulk: (ids: number[], op: 'note' | 'close', args: { text?: string; reason?: string } = {}) => request<{ done: number; failed?: { id: number; error: string }[] }>('POST', '/cases/bulk', { ids, op, ...args }),
@@ -499,12 +495,13 @@ export const api = {
     reparseMany: (ids: number[]) => request<{ done: number; failed: { id: number; error: string }[] }>('POST', '/reports/reparse', { ids }),
   },
   actions: {
-    approveMany: async (ids: number[]) => {
+    /** One request per action (the server has no bulk route for actions); each succeeds or fails on its own. */
+    many: async (op: 'approve' | 'retry', ids: number[]) => {
       const failed: { id: number; error: string }[] = [];
       let done = 0;
       for (const a of ids) {
         try {
-          await request<CaseAction>('POST', `/actions/${a}/approve`, { by: actor, role: actorRole, reason: null });
+          await request<CaseAction>('POST', `/actions/${a}/${op}`, { reason: null });
           done++;
         } catch (e) {
           failed.push({ id: a, error: e instanceof Error ? e.message : String(e) });
@@ -523,14 +520,14 @@ export const api = {
   },
   consents: {
     list: () => request<Consent[]>('GET', '/consents'),
-    add: (c: ConsentInput) => request<Consent>('POST', '/consents', { ...c, by: actor }),
-    revoke: (consentId: number, reason: string | null) => request<Consent>('POST', `/consents/${consentId}/revoke`, { by: actor, reason }),
+    add: (c: ConsentInput) => request<Consent>('POST', '/consents', c),
+    revoke: (consentId: number, reason: string | null) => request<Consent>('POST', `/consents/${consentId}/revoke`, { reason }),
   },
   policy: {
     get: () => request<Policy>('GET', '/policy'),
     source: (ref: string) => request<{ ref: string; source: string }>('GET', `/policy/versions/${id(ref)}`),
     validate: (text: string) => request<{ ref: string }>('POST', '/policy/validate', { text, file: 'policy.yaml' }),
-    activate: (text: string, announce: boolean) => request<{ ref: string; stored: boolean }>('POST', '/policy/activate', { text, file: 'policy.yaml', announce, by: actor }),
+    activate: (text: string, announce: boolean) => request<{ ref: string; stored: boolean }>('POST', '/policy/activate', { text, file: 'policy.yaml', announce }),
   },
   portal: {
     cases: () => request<PortalCase[]>('GET', '/portal/cases'),

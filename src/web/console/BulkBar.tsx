@@ -3,16 +3,17 @@ import { api, type ApiError } from '../api';
 import { Modal } from '../shared/ui';
 import type { Row } from './rows';
 
-type Op = 'approve' | 'close' | 'note' | 'reparse';
+type Op = 'approve' | 'retry' | 'close' | 'note' | 'reparse';
 
-const LABEL: Record<Op, string> = { approve: 'Approve', close: 'Close cases', note: 'Add note', reparse: 'Re-parse' };
+const LABEL: Record<Op, string> = { approve: 'Approve', retry: 'Retry', close: 'Close cases', note: 'Add note', reparse: 'Re-parse' };
 const INPUT: Partial<Record<Op, string>> = { close: 'Reason for closing', note: 'Note' };
 
 /**
  * Bulk actions over the selected rows, each previewed in words before it is sent: approve the
  * selected steps, note or close the selected cases, re-parse the selected reports.
  */
-export function BulkBar(props: { rows: Row[]; selected: Set<string>; onDone: () => void }) {
+export function BulkBar(props: { rows: Row[]; selected: Set<string>; onDone: () => void; actionOp?: 'approve' | 'retry' }) {
+  const actionOp = props.actionOp ?? 'approve';
   const chosen = props.rows.filter((r) => props.selected.has(r.key));
   const live = {
     actionIds: chosen.filter((r) => r.kind === 'action').map((r) => r.id),
@@ -32,7 +33,9 @@ export function BulkBar(props: { rows: Row[]; selected: Set<string>; onDone: () 
   const [busy, setBusy] = useState(false);
   if (!chosen.length && op === null) return null;
   const effect = (o: Op): string =>
-    o === 'approve'
+    o === 'retry'
+      ? `Tries ${actionIds.length} failed step(s) again with the same idempotency key, so nothing is done twice where the first attempt got through.`
+      : o === 'approve'
       ? `Approves ${actionIds.length} proposed step(s) on ${caseIds.length} case(s). Each runs as the policy defines it: notices are mailed, suspensions applied. Recorded in the audit log under your name.`
       : o === 'close'
         ? `Closes ${caseIds.length} case(s). A case with a step under way is refused and left open. New reports about the same resources will open new cases.`
@@ -44,8 +47,8 @@ export function BulkBar(props: { rows: Row[]; selected: Set<string>; onDone: () 
     setBusy(true);
     try {
       const r =
-        op === 'approve'
-          ? await api.actions.approveMany(actionIds)
+        op === 'approve' || op === 'retry'
+          ? await api.actions.many(op, actionIds)
           : op === 'reparse'
             ? await api.reports.reparseMany(reportIds)
             : await api.cases.bulk(caseIds, op, op === 'note' ? { text } : { reason: text });
@@ -63,7 +66,7 @@ export function BulkBar(props: { rows: Row[]; selected: Set<string>; onDone: () 
     setText('');
     setResult(null);
   };
-  const ops: Op[] = [...(live.actionIds.length ? (['approve'] as Op[]) : []), ...(live.caseIds.length ? (['note', 'close'] as Op[]) : []), ...(live.reportIds.length ? (['reparse'] as Op[]) : [])];
+  const ops: Op[] = [...(live.actionIds.length ? [actionOp as Op] : []), ...(live.caseIds.length ? (['note', 'close'] as Op[]) : []), ...(live.reportIds.length ? (['reparse'] as Op[]) : [])];
   const needs = op ? INPUT[op] : undefined;
   return (
     <div className="bulkbar" role="region" aria-label="Bulk actions">
@@ -76,7 +79,7 @@ export function BulkBar(props: { rows: Row[]; selected: Set<string>; onDone: () 
       <Modal open={op !== null} title={op ? LABEL[op] : ''} onClose={close}>
         {op && <p className="effect" data-testid="preview">{effect(op)}</p>}
         <p className="muted small">
-          {op === 'reparse' ? `Reports: ${reportIds.join(', ')}` : op === 'approve' ? `Steps: ${actionIds.map((a) => `#${a}`).join(', ')}` : `Cases: ${caseIds.map((c) => `#${c}`).join(', ')}`}
+          {op === 'reparse' ? `Reports: ${reportIds.join(', ')}` : op === 'approve' || op === 'retry' ? `Steps: ${actionIds.map((a) => `#${a}`).join(', ')}` : `Cases: ${caseIds.map((c) => `#${c}`).join(', ')}`}
         </p>
         {needs && (
           <label>

@@ -8,6 +8,7 @@ import { Kbd, Modal, Pill } from '../shared/ui';
 type Dialog =
   | { kind: 'approve'; action: CaseAction }
   | { kind: 'cancel'; action: CaseAction }
+  | { kind: 'retry'; action: CaseAction }
   | { kind: 'propose' }
   | { kind: 'note' }
   | { kind: 'reply' };
@@ -36,6 +37,7 @@ export function NextSteps(props: { c: CaseDetail; session: Session; contacts: st
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const pending = c.actions.filter(isPending);
+  const failed = c.actions.filter((a) => a.status === 'failed');
   const open = (d: Dialog) => {
     setDialog(d);
     setText('');
@@ -57,11 +59,12 @@ export function NextSteps(props: { c: CaseDetail; session: Session; contacts: st
     try {
       if (dialog.kind === 'approve') await api.cases.approve(dialog.action.id);
       if (dialog.kind === 'cancel') await api.cases.cancel(dialog.action.id, text);
+      if (dialog.kind === 'retry') await api.cases.retry(dialog.action.id);
       if (dialog.kind === 'propose') await api.cases.propose(c.id, { kind, scope: scope || null, reason: text || undefined });
       if (dialog.kind === 'note') await api.cases.note(c.id, text);
       if (dialog.kind === 'reply') await api.cases.reply(c.id, text);
       setDone(
-        dialog.kind === 'approve' ? `Approved: ${describe(dialog.action)}.` : dialog.kind === 'cancel' ? `Cancelled: ${describe(dialog.action)}.` : dialog.kind === 'propose' ? `Proposed: ${describe({ kind, scope })}.` : dialog.kind === 'note' ? 'Note added.' : 'Reply sent.',
+        dialog.kind === 'approve' ? `Approved: ${describe(dialog.action)}.` : dialog.kind === 'cancel' ? `Cancelled: ${describe(dialog.action)}.` : dialog.kind === 'retry' ? `Trying again: ${describe(dialog.action)}.` : dialog.kind === 'propose' ? `Proposed: ${describe({ kind, scope })}.` : dialog.kind === 'note' ? 'Note added.' : 'Reply sent.',
       );
       setDialog(null);
       props.onChanged();
@@ -104,6 +107,24 @@ export function NextSteps(props: { c: CaseDetail; session: Session; contacts: st
       ) : (
         <p className="muted small">No step is waiting for approval.</p>
       )}
+      {failed.length > 0 && (
+        <ul className="pending failed">
+          {failed.map((a) => (
+            <li key={a.id}>
+              <div>
+                <strong>{a.kind}</strong>
+                {a.scope && <span className="muted"> · {a.scope}</span>} <Pill value="failed" />
+                <div className="muted small">{a.lastError ?? 'failed'}</div>
+              </div>
+              <div className="btn-row">
+                <button type="button" className="btn small" onClick={() => open({ kind: 'retry', action: a })}>
+                  Retry…
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="btn-row wrap">
         <button type="button" className="btn" onClick={() => open({ kind: 'propose' })}>
           Propose a step… <Kbd>p</Kbd>
@@ -117,7 +138,7 @@ export function NextSteps(props: { c: CaseDetail; session: Session; contacts: st
       </div>
       <Modal
         open={dialog !== null}
-        title={dialog?.kind === 'approve' ? 'Approve this step?' : dialog?.kind === 'cancel' ? 'Cancel this step?' : dialog?.kind === 'propose' ? 'Propose a step' : dialog?.kind === 'note' ? 'Add an internal note' : 'Reply to the customer'}
+        title={dialog?.kind === 'approve' ? 'Approve this step?' : dialog?.kind === 'cancel' ? 'Cancel this step?' : dialog?.kind === 'retry' ? 'Try this step again?' : dialog?.kind === 'propose' ? 'Propose a step' : dialog?.kind === 'note' ? 'Add an internal note' : 'Reply to the customer'}
         onClose={() => setDialog(null)}
       >
         {dialog?.kind === 'approve' && (
@@ -135,6 +156,14 @@ export function NextSteps(props: { c: CaseDetail; session: Session; contacts: st
             <p className="effect">
               Cancels <strong>{describe(dialog.action)}</strong>. It will not run. The case stays open.
             </p>
+          </div>
+        )}
+        {dialog?.kind === 'retry' && (
+          <div className="preview" data-testid="preview">
+            <p className="effect">
+              Runs <strong>{describe(dialog.action)}</strong> again ({dialog.action.attempts ?? 0} attempt(s) so far). It keeps its idempotency key, so a step that did get through the first time is not done twice.
+            </p>
+            {dialog.action.lastError && <p className="muted">Last error: {dialog.action.lastError}</p>}
           </div>
         )}
         {dialog?.kind === 'propose' && (
@@ -190,7 +219,7 @@ export function NextSteps(props: { c: CaseDetail; session: Session; contacts: st
             Back
           </button>
           <button type="button" className={dialog?.kind === 'cancel' ? 'btn danger' : 'btn primary'} disabled={busy || (needsText && !text.trim())} onClick={run}>
-            {busy ? 'Working…' : dialog?.kind === 'approve' ? 'Approve' : dialog?.kind === 'cancel' ? 'Cancel step' : dialog?.kind === 'propose' ? 'Propose' : dialog?.kind === 'note' ? 'Add note' : 'Send reply'}
+            {busy ? 'Working…' : dialog?.kind === 'approve' ? 'Approve' : dialog?.kind === 'cancel' ? 'Cancel step' : dialog?.kind === 'retry' ? 'Retry' : dialog?.kind === 'propose' ? 'Propose' : dialog?.kind === 'note' ? 'Add note' : 'Send reply'}
           </button>
         </footer>
       </Modal>

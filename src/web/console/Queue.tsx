@@ -83,7 +83,7 @@ export function Queue(props: { name: string }) {
       </header>
       {notice && <p className="notice info" role="status">{notice}</p>}
       {data.data?.fallback && <p className="notice info">The server has no queue route yet; this list is read from the general case and report lists.</p>}
-      <BulkBar rows={rows} selected={selected} onDone={() => { setSelected(new Set()); reload(); }} />
+      <BulkBar rows={rows} selected={selected} actionOp={props.name === 'failed-actions' ? 'retry' : 'approve'} onDone={() => { setSelected(new Set()); reload(); }} />
       {data.loading && !data.data ? (
         <Loading />
       ) : data.error ? (
