@@ -34,6 +34,8 @@ export function useKeys(map: Record<string, (e: KeyboardEvent) => void>, deps: u
       const t = e.target as HTMLElement | null;
       if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
       if (e.metaKey || e.ctrlKey || e.altKey) return;
+      // An open dialog owns the keyboard (Escape closes it; the browser handles that).
+      if (document.querySelector('dialog[open]')) return;
       const f = map[e.key];
       if (f) {
         e.preventDefault();
