@@ -22,6 +22,17 @@ async function visit(page: Page, url: string, name: string) {
   timings.push(`${name} ${Math.round(last)} ms`);
 }
 const timings: string[] = [];
+/** Every console error and CSP report of every page visited: there should be none. */
+const problems: string[] = [];
+function watch(page: Page) {
+  page.on('console', (m) => {
+    // The signed-out session probe answers 401 by design; everything else counts.
+    if (/status of 401/.test(m.text())) return;
+    if (m.type() === 'error' || /Content Security Policy|Trusted Type/i.test(m.text())) problems.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
+  return page;
+}
 
 async function shot(page: Page, name: string, fullPage = false) {
   await page.waitForLoadState('networkidle');
@@ -48,7 +59,7 @@ async function main() {
   process.stdout.write(`seeded ${reports} reports in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   const browser = await launchBrowser({ viewport: { width: 1440, height: 900 } });
   try {
-    const page = await browser.context.newPage();
+    const page = watch(await browser.context.newPage());
     await signIn(page, server.url, DEMO_USERS.analyst.email, DEMO_USERS.analyst.password);
     await shot(page, 'console-dashboard', true);
 
@@ -90,7 +101,7 @@ async function main() {
     await page.close();
 
     // A supervisor's view: the policy with its editor, the account page with users and tokens.
-    const sp2 = await browser.context.newPage();
+    const sp2 = watch(await browser.context.newPage());
     await sp2.goto(`${server.url}/console`);
     await sp2.locator('button', { hasText: 'Sign out' }).click();
     await signIn(sp2, server.url, DEMO_USERS.supervisor.email, DEMO_USERS.supervisor.password);
@@ -109,7 +120,7 @@ async function main() {
       ['dupont', 'fr'],
     ] as const) {
       const ctx = await launchBrowser({ viewport: { width: 1100, height: 900 }, locale: lang });
-      const p = await ctx.context.newPage();
+      const p = watch(await ctx.context.newPage());
       const u = DEMO_USERS[who];
       await signIn(p, server.url, u.email, u.password, true);
       await shot(p, `portal-home-${lang}`, true);
@@ -123,7 +134,7 @@ async function main() {
     }
     // A customer on a phone.
     const phone = await launchBrowser({ viewport: { width: 390, height: 844 }, locale: 'nl' });
-    const pp = await phone.context.newPage();
+    const pp = watch(await phone.context.newPage());
     await signIn(pp, server.url, DEMO_USERS.jansen.email, DEMO_USERS.jansen.password, true);
     const jansenCase = cases.find((c) => c.customer === DEMO_USERS.jansen.customerId);
     if (jansenCase) {
@@ -133,7 +144,7 @@ async function main() {
     await phone.close();
 
     const signin = await launchBrowser({ viewport: { width: 1100, height: 800 } });
-    const sp = await signin.context.newPage();
+    const sp = watch(await signin.context.newPage());
     await sp.goto(`${server.url}/portal?lang=nl`);
     await shot(sp, 'portal-signin-nl');
     await sp.goto(`${server.url}/console`);
@@ -143,6 +154,7 @@ async function main() {
     await browser.close();
     await server.close();
   }
+  process.stdout.write(`browser console errors and CSP violations: ${problems.length}\n${problems.map((p) => `  ${p}\n`).join('')}`);
   process.stdout.write(`cold page load to last response (resource timing): ${timings.join('; ')}\n`);
   process.stdout.write(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 }
