@@ -106,12 +106,12 @@ export class ConsoleRepository {
       for (const [column, value] of [['ip', where.eventIp], ['domain', where.eventDomain]] as const) {
         if (!value) continue;
         const ids = eventCases.get(column)!;
-        resourceTerms.push(ids === 'many' ? sql<boolean>`${this.scanned()} in (select e.case_id from events e where ${sql.ref(`e.${column}`)} = ${value})` : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
+        resourceTerms.push(ids === 'many' ? this.inEventSet(column, value) : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
       }
       if (resourceTerms.length) q = q.where(sql<boolean>`(${sql.join(resourceTerms, sql` or `)})`);
       if (where.reporter) {
         const ids = eventCases.get('reporter')!;
-        q = q.where(ids === 'many' ? sql<boolean>`${this.scanned()} in (select e.case_id from events e where e.reporter = ${where.reporter})` : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
+        q = q.where(ids === 'many' ? this.inEventSet('reporter', where.reporter) : ids.length ? sql<boolean>`cases.id in (${sql.join(ids)})` : sql<boolean>`1 = 0`);
       }
       const rows = await q.execute();
       return this.withCustomerNames(db, rows);
@@ -127,12 +127,14 @@ export class ConsoleRepository {
   }
 
   /**
-   * cases.id as a membership test only: on SQLite the unary plus keeps the planner from looking up
-   * every candidate by id and sorting them all, so it walks the time index and stops at a full
-   * page (a common value matches often). PostgreSQL reads it as the plain column.
+   * `cases.id in (events of this value)` as a membership test against a set built once, for a value
+   * behind many cases: the time index is walked and stops at a full page, instead of every candidate
+   * being looked up and sorted (SQLite), or an index probe per case (PostgreSQL). The unary plus
+   * (SQLite) and `is true` (PostgreSQL, which then hashes the subquery) are what say so.
    */
-  private scanned(): RawBuilder<number> {
-    return this.pg() ? sql<number>`cases.id` : sql<number>`+cases.id`;
+  private inEventSet(column: 'ip' | 'domain' | 'reporter', value: string): RawBuilder<boolean> {
+    const sub = sql`select e.case_id from events e where ${sql.ref(`e.${column}`)} = ${value}`;
+    return this.pg() ? sql<boolean>`(cases.id in (${sub})) is true` : sql<boolean>`+cases.id in (${sub})`;
   }
 
   /** The cases with an event whose column equals the value, or 'many' when there are too many to list. */
