@@ -139,6 +139,7 @@ export const api = {
     },
     approve: (actionId: number) => request<CaseAction>('POST', `/actions/${actionId}/approve`, { reason: null }),
     cancel: (actionId: number, reason: string) => request<CaseAction>('POST', `/actions/${actionId}/cancel`, { reason }),
+    resolve: (caseId: number, reason: string) => request<{ ok: boolean; detail: string | null }>('POST', `/cases/${caseId}/resolve`, { reason }),
     retry: (actionId: number) => request<CaseAction>('POST', `/actions/${actionId}/retry`, { reason: null }),
     propose: (caseId: number, step: { kind: string; scope?: string | null; reason?: string }) => request<CaseAction>('POST', `/cases/${caseId}/actions`, { approval: 'operator', ...step }),
     note: (caseId: number, text: string) => request<CaseNote>('POST', `/cases/${caseId}/notes`, { text }),

@@ -10,6 +10,7 @@ type Dialog =
   | { kind: 'cancel'; action: CaseAction }
   | { kind: 'retry'; action: CaseAction }
   | { kind: 'propose' }
+  | { kind: 'resolve' }
   | { kind: 'note' }
   | { kind: 'reply' };
 
@@ -60,11 +61,12 @@ export function NextSteps(props: { c: CaseDetail; session: Session; contacts: st
       if (dialog.kind === 'approve') await api.cases.approve(dialog.action.id);
       if (dialog.kind === 'cancel') await api.cases.cancel(dialog.action.id, text);
       if (dialog.kind === 'retry') await api.cases.retry(dialog.action.id);
+      if (dialog.kind === 'resolve') await api.cases.resolve(c.id, text);
       if (dialog.kind === 'propose') await api.cases.propose(c.id, { kind, scope: scope || null, reason: text || undefined });
       if (dialog.kind === 'note') await api.cases.note(c.id, text);
       if (dialog.kind === 'reply') await api.cases.reply(c.id, text);
       setDone(
-        dialog.kind === 'approve' ? `Approved: ${describe(dialog.action)}.` : dialog.kind === 'cancel' ? `Cancelled: ${describe(dialog.action)}.` : dialog.kind === 'retry' ? `Trying again: ${describe(dialog.action)}.` : dialog.kind === 'propose' ? `Proposed: ${describe({ kind, scope })}.` : dialog.kind === 'note' ? 'Note added.' : 'Reply sent.',
+        dialog.kind === 'approve' ? `Approved: ${describe(dialog.action)}.` : dialog.kind === 'cancel' ? `Cancelled: ${describe(dialog.action)}.` : dialog.kind === 'retry' ? `Trying again: ${describe(dialog.action)}.` : dialog.kind === 'resolve' ? 'Case resolved.' : dialog.kind === 'propose' ? `Proposed: ${describe({ kind, scope })}.` : dialog.kind === 'note' ? 'Note added.' : 'Reply sent.',
       );
       setDialog(null);
       props.onChanged();
@@ -76,7 +78,8 @@ export function NextSteps(props: { c: CaseDetail; session: Session; contacts: st
     }
   };
   const to = props.contacts.length ? props.contacts.join(', ') : 'the customer’s contact addresses';
-  const needsText = dialog?.kind === 'note' || dialog?.kind === 'reply' || dialog?.kind === 'cancel';
+  const needsText = dialog?.kind === 'note' || dialog?.kind === 'reply' || dialog?.kind === 'cancel' || dialog?.kind === 'resolve';
+  const closed = !!c.closedAt;
   return (
     <section className="card steps" aria-label="Next steps">
       <h3>Next steps</h3>
@@ -135,10 +138,15 @@ export function NextSteps(props: { c: CaseDetail; session: Session; contacts: st
         <button type="button" className="btn" onClick={() => open({ kind: 'reply' })}>
           Reply… <Kbd>r</Kbd>
         </button>
+        {!closed && (
+          <button type="button" className="btn" onClick={() => open({ kind: 'resolve' })}>
+            Resolve…
+          </button>
+        )}
       </div>
       <Modal
         open={dialog !== null}
-        title={dialog?.kind === 'approve' ? 'Approve this step?' : dialog?.kind === 'cancel' ? 'Cancel this step?' : dialog?.kind === 'retry' ? 'Try this step again?' : dialog?.kind === 'propose' ? 'Propose a step' : dialog?.kind === 'note' ? 'Add an internal note' : 'Reply to the customer'}
+        title={dialog?.kind === 'approve' ? 'Approve this step?' : dialog?.kind === 'cancel' ? 'Cancel this step?' : dialog?.kind === 'retry' ? 'Try this step again?' : dialog?.kind === 'resolve' ? 'Resolve this case?' : dialog?.kind === 'propose' ? 'Propose a step' : dialog?.kind === 'note' ? 'Add an internal note' : 'Reply to the customer'}
         onClose={() => setDialog(null)}
       >
         {dialog?.kind === 'approve' && (
@@ -201,7 +209,14 @@ export function NextSteps(props: { c: CaseDetail; session: Session; contacts: st
             </div>
           </div>
         )}
-        {(dialog?.kind === 'note' || dialog?.kind === 'reply' || dialog?.kind === 'cancel') && (
+        {dialog?.kind === 'resolve' && (
+          <div className="preview" data-testid="preview">
+            <p className="effect">
+              Closes case #{c.id} ({c.resource}) as resolved. Steps still proposed are cancelled; a step under way makes the server refuse. New reports about {c.resource} open a new case.
+            </p>
+          </div>
+        )}
+        {(dialog?.kind === 'note' || dialog?.kind === 'reply' || dialog?.kind === 'cancel' || dialog?.kind === 'resolve') && (
           <label>
             {dialog.kind === 'note' ? 'Note' : dialog.kind === 'reply' ? 'Message' : 'Reason'}
             <textarea rows={dialog.kind === 'reply' ? 8 : 3} value={text} onChange={(e) => setText(e.target.value)} autoFocus name="text" />
@@ -219,7 +234,7 @@ export function NextSteps(props: { c: CaseDetail; session: Session; contacts: st
             Back
           </button>
           <button type="button" className={dialog?.kind === 'cancel' ? 'btn danger' : 'btn primary'} disabled={busy || (needsText && !text.trim())} onClick={run}>
-            {busy ? 'Working…' : dialog?.kind === 'approve' ? 'Approve' : dialog?.kind === 'cancel' ? 'Cancel step' : dialog?.kind === 'retry' ? 'Retry' : dialog?.kind === 'propose' ? 'Propose' : dialog?.kind === 'note' ? 'Add note' : 'Send reply'}
+            {busy ? 'Working…' : dialog?.kind === 'approve' ? 'Approve' : dialog?.kind === 'cancel' ? 'Cancel step' : dialog?.kind === 'retry' ? 'Retry' : dialog?.kind === 'resolve' ? 'Resolve case' : dialog?.kind === 'propose' ? 'Propose' : dialog?.kind === 'note' ? 'Add note' : 'Send reply'}
           </button>
         </footer>
       </Modal>
