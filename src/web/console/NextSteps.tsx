@@ -241,7 +241,3 @@ export function NextSteps(props: { c: CaseDetail; session: Session; contacts: st
     </section>
   );
 }
-
-export function ActionStatus(props: { a: CaseAction }) {
-  return <Pill value={props.a.status} />;
-}
