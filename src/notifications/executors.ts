@@ -69,6 +69,7 @@ export function notifyCustomerExecutor(mod: NotificationsModule): ActionExecutor
 }
 
 /** The workflow's configured authority address (one setting for both parts), when the workflow is installed. */
+/** ABUSEDESK_AUTHORITIES_EMAIL, declared once with the workflow's connectors. */
 function workflowAuthorities(mod: NotificationsModule): string | null {
   try {
     return workflowOf(mod.desk).runtime.connectors.authoritiesEmail;
@@ -93,7 +94,7 @@ export function notifyAuthoritiesExecutor(mod: NotificationsModule): ActionExecu
     connector: 'mail',
     async execute(ctx) {
       const now = ctx.clock.now();
-      const to = typeof ctx.params.to === 'string' ? ctx.params.to : (workflowAuthorities(mod) ?? mod.settings.authorityAddress);
+      const to = typeof ctx.params.to === 'string' ? ctx.params.to : workflowAuthorities(mod);
       if (!to) throw new PermanentActionError('no authority address: set the step param "to" or ABUSEDESK_AUTHORITIES_EMAIL');
       const repo = new NotificationRepository(ctx.db);
       const reports = await repo.reportsOfCase(ctx.case.id, true);

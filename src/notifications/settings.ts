@@ -14,8 +14,6 @@ const schema = z.object({
   ABUSEDESK_NOTIFY_MODE: z.enum(['immediate', 'digest']).default('immediate'),
   /** How often a customer's digest goes out. */
   ABUSEDESK_DIGEST_INTERVAL: duration.default('PT4H'),
-  /** Where notify-authorities mail goes when the policy step names no `to` (the same setting the workflow reads). */
-  ABUSEDESK_AUTHORITIES_EMAIL: z.string().optional(),
   /** Billing system webhook that receives new invoice lines (POST, JSON, HMAC-SHA256 signed). */
   ABUSEDESK_BILLING_WEBHOOK_URL: z.string().url().optional(),
   /** Shared secret for the billing webhook signature. */
@@ -33,7 +31,6 @@ export interface NotificationSettings {
   portalUrl: string | null;
   mode: 'immediate' | 'digest';
   digestIntervalMs: number;
-  authorityAddress: string | null;
   billingWebhook: { url: string; secret: string } | null;
   resourceFee: { cents: number; currency: string; intervalDays: number };
   recheckMs: number;
@@ -53,7 +50,6 @@ export function loadNotificationSettings(env: NodeJS.ProcessEnv = process.env): 
     portalUrl: e.ABUSEDESK_PORTAL_URL ?? null,
     mode: e.ABUSEDESK_NOTIFY_MODE,
     digestIntervalMs: durationMs(e.ABUSEDESK_DIGEST_INTERVAL)!,
-    authorityAddress: e.ABUSEDESK_AUTHORITIES_EMAIL ?? null,
     billingWebhook: e.ABUSEDESK_BILLING_WEBHOOK_URL ? { url: e.ABUSEDESK_BILLING_WEBHOOK_URL, secret: e.ABUSEDESK_BILLING_WEBHOOK_SECRET ?? '' } : null,
     resourceFee: { cents: Math.round(Number(amount) * 100), currency, intervalDays: Number(days) },
     recheckMs: durationMs(e.ABUSEDESK_RESOURCE_RECHECK)!,
