@@ -123,6 +123,9 @@ export function CaseView(props: { id: number; session: Session }) {
         <div className="customer-chip">
           <div className="muted small">Customer</div>
           <Link to={`/console/inventory/${encodeURIComponent(c.customer)}`}>{cust?.name ?? c.customerName ?? c.customer}</Link>
+          <div className="small">
+            <Link to={`/console/search?customer=${encodeURIComponent(c.customer)}`}>all its cases</Link>
+          </div>
         </div>
       </header>
       <div className="case-grid">

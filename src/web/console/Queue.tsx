@@ -38,7 +38,11 @@ export function Queue(props: { name: string }) {
   const data = useAsync(() => loadQueue(props.name), [props.name]);
   const [more, setMore] = useState<{ rows: Row[]; next: string | null } | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
-  const rows = [...(data.data?.rows ?? []), ...(more?.rows ?? [])];
+  const [filter, setFilter] = useState('');
+  const all = [...(data.data?.rows ?? []), ...(more?.rows ?? [])];
+  // Narrows what is loaded, as you type: a resource, a customer, a category.
+  const f = filter.trim().toLowerCase();
+  const rows = f ? all.filter((r) => `${r.title} ${r.customer ?? ''} ${r.category ?? ''} ${r.detail ?? ''}`.toLowerCase().includes(f)) : all;
   const next = more ? more.next : (data.data?.next ?? null);
   const loadMore = async () => {
     setLoadingMore(true);
@@ -75,6 +79,7 @@ export function Queue(props: { name: string }) {
           <p className="muted">{q.blurb}</p>
         </div>
         <div className="head-actions">
+          <input type="search" className="filter" placeholder="Filter this list" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter this list" />
           {data.data && <span className="muted">{rows.length.toLocaleString('en')}{next ? '+' : ''} shown</span>}
           <button type="button" className="btn small ghost" onClick={reload}>
             Refresh
