@@ -49,6 +49,11 @@ const NAV = [
 function Shell(props: { session: Session; onSignOut: () => void }) {
   const { path, query } = useLocation();
   const counts = useAsync(() => api.queues.counts(), [path]);
+  // A console stays open all day: the sidebar's counts follow the desk once a minute.
+  useEffect(() => {
+    const t = setInterval(counts.reload, 60_000);
+    return () => clearInterval(t);
+  }, [counts.reload]);
   const [help, setHelp] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
   const [q, setQ] = useState(query.get('q') ?? '');
