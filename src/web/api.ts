@@ -27,6 +27,9 @@ export class ApiError extends Error {
 
 let csrfToken: string | null = null;
 
+/** Fired on window when a request finds no valid session. */
+export const SIGNED_OUT = 'abusedesk:signed-out';
+
 /** CSRF token from the session answer; sent with every state-changing request. */
 export function setCsrfToken(token: string | null | undefined): void {
   csrfToken = token ?? null;
@@ -65,6 +68,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     const message = d.message ?? res.statusText;
     // Fastify's own answer for a path no route matches: the feature is not on this server.
     if (res.status === 404 && /^Route \w+:.* not found$/.test(message)) throw new ApiError(404, 'unavailable', 'Not available on this server yet.');
+    // The session ended (expired, signed out elsewhere): the apps go back to their sign-in page.
+    if (res.status === 401 && !path.startsWith('/session')) window.dispatchEvent(new Event(SIGNED_OUT));
     throw new ApiError(res.status, d.code ?? d.error ?? String(res.status), message, data);
   }
   return data as T;

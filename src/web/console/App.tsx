@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, type QueueCount, type Session } from '../api';
+import { api, ApiError, type QueueCount, type Session, SIGNED_OUT } from '../api';
 import { useAsync, useKeys } from '../shared/hooks';
 import { Link, match, navigate, useLocation } from '../shared/router';
 import { Kbd, Loading, Modal } from '../shared/ui';
@@ -34,6 +34,11 @@ export function ConsoleApp() {
         setChecked(true);
       },
     );
+  }, []);
+  useEffect(() => {
+    const out = () => setSession(null);
+    window.addEventListener(SIGNED_OUT, out);
+    return () => window.removeEventListener(SIGNED_OUT, out);
   }, []);
   if (!checked) return <Loading />;
   if (!session || session.user.role === 'customer')

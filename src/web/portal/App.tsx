@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useState } from 'react';
-import { api, type ApiError, type Session } from '../api';
+import { api, type ApiError, type Session, SIGNED_OUT } from '../api';
 import { Link, match, navigate, useLocation } from '../shared/router';
 import { Loading } from '../shared/ui';
 import { AupPage } from './AupPage';
@@ -45,6 +45,11 @@ export function PortalApp() {
       },
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  useEffect(() => {
+    const out = () => setSession(null);
+    window.addEventListener(SIGNED_OUT, out);
+    return () => window.removeEventListener(SIGNED_OUT, out);
   }, []);
   useEffect(() => {
     document.documentElement.lang = lang;
