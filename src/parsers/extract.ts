@@ -11,6 +11,8 @@ export function refang(text: string): string {
     .replace(/\bhxxp(s?):\/\//gi, 'http$1://')
     .replace(/\bhxxp(s?)\[:\]\/\//gi, 'http$1://')
     .replace(/\bh\*\*p(s?):\/\//gi, 'http$1://')
+    // "example [.] com": some reporters pad the defanged dot with spaces (or a no-break space).
+    .replace(/(?<=[\w-])[ \u00a0]*(?:\[(?:\.|dot)\]|\((?:\.|dot)\)|\{(?:\.|dot)\})[ \u00a0]*(?=[\w-])/gi, '.')
     .replace(/\[(\.|dot)\]|\((\.|dot)\)|\{(\.|dot)\}/gi, '.')
     .replace(/\[:\]/g, ':')
     // "http://example .com/" (a space inserted so mail clients do not link it)

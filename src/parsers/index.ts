@@ -34,6 +34,7 @@ export async function parseReport(bytes: Uint8Array, hints: ParseHints = {}): Pr
     if (!(bytes instanceof Uint8Array)) return fail('unknown', 'report is not a byte array');
     if (bytes.length === 0) return fail('unknown', 'empty report');
     if (bytes.length > MAX_REPORT_BYTES) return fail('unknown', `report of ${bytes.length} bytes exceeds the ${MAX_REPORT_BYTES / 1048576} MiB limit`);
+    bytes = crOnlyToLf(bytes);
     const mailLike = looksLikeMail(bytes);
     if (!mailLike) {
       const structured = await parseStructured(bytes, { filename: hints.filename, receivedAt: hints.receivedAt });
@@ -51,6 +52,20 @@ export async function parseReport(bytes: Uint8Array, hints: ParseHints = {}): Pr
   } catch (err) {
     return fail('unknown', `parser failure: ${(err as Error)?.message ?? String(err)}`);
   }
+}
+
+/**
+ * Mail saved on classic Mac OS (and some mailbox exporters) ends its lines with a bare CR. With no
+ * LF at all in the head, every reader would see one endless header line, so bare CRs become LFs.
+ */
+function crOnlyToLf(bytes: Uint8Array): Uint8Array {
+  const head = bytes.subarray(0, 8192);
+  if (head.includes(0x0a) || !head.includes(0x0d)) return bytes;
+  // Text only: a small zip or other binary may hold CRs and no LF by chance.
+  for (const b of head) if (b < 0x09 || (b > 0x0d && b < 0x20)) return bytes;
+  const out = Buffer.from(bytes);
+  for (let i = 0; i < out.length; i++) if (out[i] === 0x0d) out[i] = 0x0a;
+  return out;
 }
 
 function contextFor(mail: MailMessage, hints: ParseHints): EventContext {

@@ -22,12 +22,22 @@ export function deliveryStatusReason(mail: MailMessage): string | null {
       /(could not be delivered|delivery (has )?failed|permanent (error|failure)|user unknown|mailbox (unavailable|not found|full)|address rejected|this is the qmail-send program|created automatically by mail delivery software|undeliverable)/i.test(body)) {
     return 'delivery failure notice (bounce)';
   }
+  // The MTA itself speaks: a null reverse path or a mailer-daemon/postmaster author, with a
+  // subject or opening of the usual bounce wording (any MTA, not only the common ones).
   const from = mail.from ?? '';
-  if (/^(mailer-daemon|postmaster)@/i.test(from) && /undeliver|delivery (status|failure|has failed)|returned mail|failure notice|could not be delivered/i.test(mail.subject)) {
+  const fromMta =
+    /^(mailer-daemon|postmaster|mail delivery (subsystem|system))\b/i.test(mail.fromName ?? '') ||
+    /^(mailer-daemon|postmaster)@/i.test(from) ||
+    /^\s*<\s*>\s*$/.test(mail.headers.get('return-path') ?? '');
+  const isFeedbackReport = mail.attachments.some((a) => a.contentType === 'message/feedback-report');
+  if (fromMta && !isFeedbackReport && (BOUNCE_SUBJECT.test(mail.subject) || BOUNCE_BODY.test(body.slice(0, 1500)))) {
     return 'delivery failure notice (bounce)';
   }
   return null;
 }
+
+const BOUNCE_SUBJECT = /undeliver|deliver(y|ing) (status|failure|has failed|failed|problem|incomplete|delayed)|returned mail|returned to sender|failure notice|could not be delivered|mail delivery failed|non-?delivery/i;
+const BOUNCE_BODY = /(error (while )?delivering your (mail|message)|could not be delivered|delivery (to the following recipients? )?(has )?failed|permanent (fatal )?errors?|(did not like|rejected) our (final )?(data|mail from|rcpt to)|message headers follow|returned (mail|message)|temporary failure|will (not )?(try|retry) (again|to redeliver))/i;
 
 const AUTO_REPLY_SUBJECT = /^\s*\[?(auto(matic)?[\s-]*(reply|response|antwort)|autoreply|autosvar|abwesenheitsnotiz|automatisch antwoord|afwezig|out of (the )?office|abwesenheit|automatische antwort|réponse automatique|risposta automatica|respuesta automática|i am (currently )?out of|on vacation|vacation reply)\b/i;
 const AUTO_REPLY_BODY = /(this is an automated (response|reply|message)|automatic(ally generated)? (reply|response)|we have received your (e-?mail|message|report)|your (request|ticket|message) has been (received|created|logged)|thank you for (contacting|writing|your (e-?mail|message|report)))/i;

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { parseReport } from '../src/parsers/index.js';
+
+/**
+ * Format features met in real reports from senders outside the shared corpus. Each fixture is
+ * written by hand to capture one feature, not copied from a sample.
+ */
+const lf = (s: string) => new TextEncoder().encode(s);
+const crlf = (s: string) => lf(s.replace(/\n/g, '\r\n'));
+
+describe('bounces from any MTA are not actionable', () => {
+  it('a plain-text bounce without a DSN part, from MAILER-DAEMON with an empty address', async () => {
+    const r = await parseReport(crlf(`Received: from MAILER-DAEMON by relay.example.net;
+\tMon, 2 Mar 2026 10:00:00 +0000
+From: MAILER-DAEMON <>
+To: sender@example.org
+Subject: Mail delivery failed
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+This is the mail agent at relay.example.net.
+
+There was an error delivering your mail to <someone@example.com>.
+
+mx.example.com [192.0.2.25] did not like our RCPT TO:
+550 5.1.1 no such user
+
+Message headers follow.
+
+Subject: hello
+From: <sender@example.org>
+`));
+    expect(r.events).toEqual([]);
+    expect(r.notActionable).toBe(true);
+  });
+
+  it('a report from a postmaster that is not a bounce stays a report', async () => {
+    const r = await parseReport(crlf(`From: Postmaster <postmaster@isp.example>
+To: abuse@host.example
+Subject: Spam source 198.51.100.7
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+Please stop the spam sent from 198.51.100.7 to our customers; it hit our traps 40 times today.
+`));
+    expect(r.notActionable).toBeFalsy();
+    expect(r.events.map((e) => e.ip)).toContain('198.51.100.7');
+  });
+
+  it('reads a mail saved with classic Mac line endings (bare CR)', async () => {
+    const text = `Return-Path: <>
+From: Mail Delivery System <MAILER-DAEMON@relay.example.net>
+To: sender@example.org
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+--b1
+Content-Type: text/plain
+
+Your message could not be delivered.
+--b1
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.example.net
+
+Final-Recipient: rfc822; someone@example.com
+Action: failed
+Status: 5.1.1
+--b1--
+`.replace(/\n/g, '\r');
+    const r = await parseReport(lf(text));
+    expect(r.format).toBe('dsn');
+    expect(r.notActionable).toBe(true);
+  });
+});
+
+describe('defanged resources', () => {
+  it('a domain defanged with spaces around [.] is found', async () => {
+    const r = await parseReport(crlf(`From: Analyst <analyst@brandwatch.example>
+To: abuse@host.example
+Subject: Phishing takedown request for login-verify [.] example
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+Hello, a phishing website hosted by you is available at:
+
+login-verify [.] example/secure/
+
+Please take it down.
+`));
+    expect(r.events[0]?.category).toBe('phishing');
+    expect(JSON.stringify(r.events)).toContain('login-verify.example');
+  });
+});
