@@ -64,8 +64,8 @@ async function main() {
     await shot(page, 'console-dashboard', true);
 
     await visit(page, `${server.url}/console`, 'dashboard');
-    await visit(page, `${server.url}/console/queues/new`, 'queue new');
-    await shot(page, 'console-queue-new');
+    await visit(page, `${server.url}/console/queues/unassigned`, 'queue unassigned');
+    await shot(page, 'console-queue-unassigned');
     await visit(page, `${server.url}/console/queues/awaiting-approval`, 'queue awaiting-approval');
     await shot(page, 'console-queue-awaiting-approval');
     await page.goto(`${server.url}/console/queues/failed-reports`);
