@@ -90,3 +90,39 @@ Please take it down.
     expect(JSON.stringify(r.events)).toContain('login-verify.example');
   });
 });
+
+describe('replies of other desks to a report sent from here', () => {
+  it('an acknowledgement that quotes our original complaint yields no events', async () => {
+    const r = await parseReport(crlf(`From: Trust Team <abuse@otherhost.example>
+To: abuse@host.example
+Subject: [Ticket#55501] Re: 198.51.100.20 abuse originating from your network
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+Dear abuse team,
+
+We have received your complaint about the address 198.51.100.20 and have
+contacted our customer. You will hear from us once it is resolved.
+
+Your original complaint
+> We were notified of abuse from 198.51.100.20, brute force login attempts.
+> Please handle.
+`));
+    expect(r.events).toEqual([]);
+    expect(r.notActionable).toBe(true);
+  });
+
+  it('a fresh report that mentions receiving a notice is still a report', async () => {
+    const r = await parseReport(crlf(`From: National CERT <cert@cert.example>
+To: abuse@host.example
+Subject: Spam from your network
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+Dear Administrator,
+
+We have received an e-mail notice about the address 198.51.100.21 in your network,
+which is probably used for sending spam. Please check the computer.
+`));
+    expect(r.notActionable).toBeFalsy();
+    expect(r.events.map((e) => e.ip)).toContain('198.51.100.21');
+  });
+});

@@ -41,6 +41,7 @@ const BOUNCE_BODY = /(error (while )?delivering your (mail|message)|could not be
 
 const AUTO_REPLY_SUBJECT = /^\s*\[?(auto(matic)?[\s-]*(reply|response|antwort)|autoreply|autosvar|abwesenheitsnotiz|automatisch antwoord|afwezig|out of (the )?office|abwesenheit|automatische antwort|réponse automatique|risposta automatica|respuesta automática|i am (currently )?out of|on vacation|vacation reply)\b/i;
 const AUTO_REPLY_BODY = /(this is an automated (response|reply|message)|automatic(ally generated)? (reply|response)|we have received your (e-?mail|message|report)|your (request|ticket|message) has been (received|created|logged)|thank you for (contacting|writing|your (e-?mail|message|report)))/i;
+const ACK_OF_REPORT = /(we have received your (abuse )?(complaint|report|notification|notice|e-?mail|message)|thank you for (your|the) (abuse )?(report|complaint|notification)|we (have )?(opened|created) a (case|ticket)|(have )?(contacted|informed|notified) (our|the) (customer|client|user)|(forwarded|passed) (it|this|your (report|complaint)) (on )?to (our|the) (customer|client)|we (will|are going to) (investigate|look into) (this|it|the (matter|issue)))/i;
 const TICKET_STATUS = /(changing the status of your ticket|ticket (#\s*)?[\w-]*\s*(has been|was|is now|will now be) (closed|resolved|manually checked|merged)|status:\s*(closed|resolved)\b|this ticket (has been closed|will now be)|we have not received (the )?(requested information|a response|any response|a reply)|as we have not received requested information)/i;
 const UNSUBSCRIBED = /(you (have been|are now|were) (successfully )?(unsubscribed|removed from)|unsubscribe confirmation|your (e-?mail )?(address|subscription) has been (removed|cancelled|canceled)|subscription (has been )?(cancelled|canceled|ended))/i;
 const REJECTION = /(your (abuse )?(report|complaint|message) (has been|was) (rejected|declined|refused)|we (could|can) ?not (process|accept) your (report|complaint)|report rejected:)/i;
@@ -59,6 +60,11 @@ export function notAReportReason(mail: MailMessage): string | null {
     // Only a short acknowledgement that opens with the wording; a report quoting one is longer.
     if (/automated|automatic|received your/i.test(body.slice(0, 600))) return 'auto-reply (acknowledgement of receipt)';
   }
+  // Another desk answering a report sent from here: a reply (Re:, a ticket tag, or the quoted
+  // original) whose own words acknowledge it. Their quote names our resources, not new abuse.
+  const own = body.split(/^\s*(>|-{2,}\s*original message|your original (complaint|report|message)|on .{0,80} wrote:)/im)[0].slice(0, 2000);
+  const isReply = /^\s*(\[[^\]]*(ticket|case|incident)[^\]]*\]\s*)?(re|aw|sv|antw?|r)\s*:/i.test(mail.subject) || /\[\s*(ticket|case)\s*#?\s*[\w-]+\]/i.test(mail.subject) || own.length < body.length;
+  if (isReply && own.length < 2000 && ACK_OF_REPORT.test(own)) return 'acknowledgement by another desk of a report sent from here, not a new report';
   if (TICKET_STATUS.test(body.slice(0, 3000))) return "ticket status notice of another desk, not a new report";
   if (OPT_OUT.test(mail.subject) && body.length < 2000) return 'opt-out / unsubscribe request';
   if (UNSUBSCRIBED.test(mail.subject + '\n' + body.slice(0, 1500)) && body.length < 3000) return 'opt-out / unsubscribe confirmation';
