@@ -126,3 +126,33 @@ which is probably used for sending spam. Please check the computer.
     expect(r.events.map((e) => e.ip)).toContain('198.51.100.21');
   });
 });
+
+describe('IODEF', () => {
+  const doc = (inner: string) => `<?xml version="1.0"?>
+<IODEF-Document version="2.00" xmlns="urn:ietf:params:xml:ns:iodef-2.0">
+  <Incident purpose="reporting">
+    <IncidentID name="cert.example">42</IncidentID>
+    <GenerationTime>2026-03-02T10:00:00Z</GenerationTime>
+${inner}
+  </Incident>
+</IODEF-Document>`;
+
+  it('reads a URL indicator (Observable Address of category site-uri) and lets a specific description beat a generic impact', async () => {
+    const r = await parseReport(lf(doc(`    <Description>Credential phishing page reported by a customer</Description>
+    <Assessment><SystemImpact severity="low" type="takeover-system"/></Assessment>
+    <IndicatorData><Indicator><IndicatorID name="cert.example" version="1">i-1</IndicatorID>
+      <Observable><Address category="site-uri">http://login.shop.example/verify/</Address></Observable>
+    </Indicator></IndicatorData>`)), { filename: 'incident.xml' });
+    expect(r.error).toBeNull();
+    expect(r.events.map((e) => e.url)).toContain('http://login.shop.example/verify/');
+    expect(r.events.every((e) => e.category === 'phishing')).toBe(true);
+    expect(r.events.some((e) => e.ip === 'http:')).toBe(false);
+  });
+
+  it('rejects a truncated document with the reason', async () => {
+    const r = await parseReport(lf(doc(`    <EventData><Flow><System category="source"><Node>
+      <Address category="ipv4-addr">192.0.2.9</Address>`).replace(/<\/Incident>[\s\S]*$/, '')), { filename: 'incident.xml' });
+    expect(r.events).toEqual([]);
+    expect(r.error).toMatch(/well-formed/);
+  });
+});

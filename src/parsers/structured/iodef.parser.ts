@@ -2,6 +2,7 @@ import type { Category } from '../../domain/categories.js';
 import type { NormalizedEvent } from '../../domain/event.js';
 import type { ParseResult } from '../types.js';
 import { makeEvent, type EventDraft, type StructuredHints } from './event.util.js';
+import { classifyText } from '../classify.js';
 import { mapLabel } from './label-map.js';
 import { asArray, textOf } from './xml.util.js';
 
@@ -57,14 +58,18 @@ function incidentCategory(incident: Node): { category: Category; label: string }
     const as = a.Assessment as unknown;
     return asArray(as as Node[]).flatMap((x) => ['Impact', 'SystemImpact', 'BusinessImpact'].flatMap((k) => asArray(field(x, k) as Node[]).map((i) => String(field(i, 'type') ?? field(i, 'ext-type') ?? ''))));
   });
-  for (const t of impacts) if (IMPACT[t]) return { category: IMPACT[t], label: t };
   const words = [
     ...texts(field(incident, 'Description')),
     ...collect(incident, 'ReferenceName').flatMap((r) => texts(r.ReferenceName)),
     ...collect(incident, 'EventData').flatMap((e) => asArray(e.EventData as Node[]).flatMap((d) => texts(field(d, 'Description')))),
     ...impacts,
   ].join(' ');
-  const byText = mapLabel(words);
+  // Descriptions are prose: the weighted classifier reads them better than the first-match label map.
+  const byText = classifyText(words)?.category ?? mapLabel(words);
+  const byImpact = impacts.find((t) => IMPACT[t]);
+  // The impact vocabulary is coarse (a phishing kit is a "takeover-system"): a description that
+  // names a specific kind of abuse wins over a generic compromise impact.
+  if (byImpact && !(byText && IMPACT[byImpact] === 'compromised-host' && byText !== 'unclassified')) return { category: IMPACT[byImpact], label: byImpact };
   return byText ? { category: byText, label: words.slice(0, 60) } : { category: 'unclassified', label: 'iodef' };
 }
 
@@ -86,15 +91,22 @@ export function parseIodef(doc: Node, hints: StructuredHints): ParseResult {
       const node = system.Node as Node;
       const draftTime = textOf(field(system, 'StartTime')) ?? time;
       const port = asArray(field(system, 'Service') as Node[]).map((s) => textOf(field(s, 'Port'))).find(Boolean) ?? null;
-      for (const a of asArray(field(node, 'Address') as Node[])) {
-        const value = textOf(field(a, 'value')) ?? textOf(a);
-        if (value) push(events, { ...base, ip: value.split('/')[0], port, occurredAt: draftTime }, hints);
-      }
+      for (const a of asArray(field(node, 'Address') as Node[])) pushAddress(events, a, { ...base, port, occurredAt: draftTime }, hints);
       for (const d of asArray(field(node, 'DomainData') as Node[])) {
         const name = textOf(field(d, 'Name'));
         if (name) push(events, { ...base, domain: name, port, occurredAt: draftTime }, hints);
       }
       for (const n of texts(field(node, 'NodeName'))) push(events, { ...base, domain: n, occurredAt: draftTime }, hints);
+    }
+    // RFC 7970 indicators: an Observable names an Address (IP, URL...) or DomainData directly.
+    for (const holder of collect(incident, 'Observable')) {
+      for (const obs of asArray(holder.Observable as Node[])) {
+        for (const a of asArray(field(obs, 'Address') as Node[])) pushAddress(events, a, { ...base, occurredAt: time }, hints);
+        for (const d of asArray(field(obs, 'DomainData') as Node[])) {
+          const name = textOf(field(d, 'Name'));
+          if (name) push(events, { ...base, domain: name, occurredAt: time }, hints);
+        }
+      }
     }
     for (const obs of collect(incident, 'BulkObservableList')) {
       const kind = String(field(obs, 'ext-type') ?? field(obs, 'type') ?? '');
@@ -102,6 +114,18 @@ export function parseIodef(doc: Node, hints: StructuredHints): ParseResult {
     }
   }
   return { format: 'iodef', events: events.slice(0, MAX_EVENTS), error: null };
+}
+
+/** An IODEF Address by its category: IP addresses and networks, URLs (site-uri), e-mail, host names. */
+function pushAddress(out: NormalizedEvent[], a: unknown, d: EventDraft, hints: StructuredHints) {
+  const value = textOf(field(a, 'value')) ?? textOf(a);
+  if (!value) return;
+  const cat = String(field(a, 'category') ?? 'ipv4-addr').toLowerCase();
+  if (/^(mac|asn|atm|e164|x400|ipv[46]-net-mask)$/.test(cat)) return;
+  if (cat === 'site-uri' || /^[a-z][\w+.-]*:\/\//i.test(value)) return push(out, { ...d, url: value }, hints);
+  if (cat === 'e-mail') return push(out, { ...d, email: value }, hints);
+  if (/^ipv[46]/.test(cat) || /^[\d.]+(\/\d+)?$|:/.test(value)) return push(out, { ...d, ip: value.split('/')[0] }, hints);
+  push(out, { ...d, domain: value }, hints);
 }
 
 function push(out: NormalizedEvent[], d: EventDraft, hints: StructuredHints) {

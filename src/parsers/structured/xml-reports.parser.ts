@@ -2,7 +2,8 @@ import type { NormalizedEvent } from '../../domain/event.js';
 import type { ParseResult } from '../types.js';
 import { makeEvent, toIsoUtc, type StructuredHints } from './event.util.js';
 import { parseIodef } from './iodef.parser.js';
-import { asArray, parseXml, textOf, XmlRefusedError } from './xml.util.js';
+import { XMLValidator } from 'fast-xml-parser';
+import { asArray, parseXml, stripDoctype, textOf, XmlRefusedError } from './xml.util.js';
 
 type Node = Record<string, unknown>;
 
@@ -18,7 +19,13 @@ export function parseXmlReport(text: string, hints: StructuredHints): ParseResul
     if (err instanceof XmlRefusedError) return { format: 'xml', events: [], error: err.message };
     return null;
   }
-  if (doc['IODEF-Document']) return parseIodef(doc, hints);
+  if (doc['IODEF-Document']) {
+    // An incident document is exchanged between machines: a broken one (truncated, unclosed
+    // elements) is rejected with the parser's reason rather than read in part.
+    const valid = XMLValidator.validate(stripDoctype(text));
+    if (valid !== true) return { format: 'iodef', events: [], error: `IODEF document is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})` };
+    return parseIodef(doc, hints);
+  }
   if (doc.notification_message) return safeBrowsing(doc.notification_message as Node, hints);
   if (doc.feedback && (doc.feedback as Node).record) return dmarcAggregate(doc.feedback as Node, hints);
   return null;
