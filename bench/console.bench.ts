@@ -203,7 +203,12 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<void> {
   } else {
     const name = `abusedesk_console_bench_${process.pid}`;
     const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
+    try {
+      await admin.connect();
+    } catch (err) {
+      log(`  PostgreSQL is not reachable at ${pgUrl} (${err instanceof Error ? err.message : String(err)}): SKIPPED; set ABUSEDESK_BENCH_DATABASE_URL`);
+      return;
+    }
     await admin.query(`create database ${name}`);
     await admin.end();
     const url = new URL(pgUrl);
