@@ -156,3 +156,30 @@ ${inner}
     expect(r.error).toMatch(/well-formed/);
   });
 });
+
+describe('feed tables', () => {
+  const feed = `# produced 2026-03-01
+#kind|address|asn|timestamp|info|asname
+
+bot|198.51.100.30|64500|2026-03-01 10:00:00|family: examplebot;|Example Net
+scanner|198.51.100.31|64500|2026-03-01 11:00:00|port: 22;|Example Net
+proxy|198.51.100.32|64500|2026-03-01 12:00:00|socks4;|Example Net
+# trailing comment
+`.replace('#kind', '#category');
+
+  it('reads a pipe table whose header row is a comment line, row by row', async () => {
+    const r = await parseReport(lf(feed), { filename: 'feed.txt' });
+    expect(r.events.map((e) => [e.ip, e.category])).toEqual([
+      ['198.51.100.30', 'compromised-host'],
+      ['198.51.100.31', 'port-scan'],
+      ['198.51.100.32', 'vulnerable-service'],
+    ]);
+    expect(r.events[0].occurredAt).toBe('2026-03-01T10:00:00.000Z');
+  });
+
+  it('reads the same table pasted as a mail body', async () => {
+    const r = await parseReport(crlf(`From: Feeds <feeds@intel.example>\nTo: cert@isp.example\nSubject: Daily report\nDate: Mon, 2 Mar 2026 06:00:00 +0000\n\n${feed}`));
+    expect(r.events.map((e) => e.ip)).toEqual(['198.51.100.30', '198.51.100.31', '198.51.100.32']);
+    expect(r.events[1].category).toBe('port-scan');
+  });
+});

@@ -30,10 +30,15 @@ export function structuredParts(mail: MailMessage, depth = 0): StructuredCandida
     for (const doc of inlineXmlDocuments(body)) out.push({ content: Buffer.from(doc, 'utf8'), filename: null, contentType: 'application/xml' });
     const t = body.trim();
     if (t.startsWith('{') && t.endsWith('}')) out.push({ content: Buffer.from(t, 'utf8'), filename: null, contentType: 'application/json' });
+    // A feed pasted as the body: a header row of delimited column names (possibly behind a
+    // comment mark) among the first lines; the table reader decides whether it is one it knows.
+    else if (TABLE_HEADER.test(t.slice(0, 8000))) out.push({ content: Buffer.from(t, 'utf8'), filename: null, contentType: 'text/csv' });
   }
   if (depth < 2) for (const m of mail.embedded) out.push(...structuredParts(m, depth + 1));
   return out;
 }
+
+const TABLE_HEADER = /^[ \t#]*"?[a-z][\w .-]{0,30}"?([,;|\t]"?[a-z][\w .-]{0,30}"?){3,}[ \t]*$/im;
 
 function looksStructured(content: Uint8Array): boolean {
   const head = Buffer.from(content.subarray(0, 512)).toString('utf8').trimStart();

@@ -77,8 +77,11 @@ function locateTable(text: string, hints: StructuredHints): { body: string; head
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (i > 0 && !/[,;\t|].*[,;\t|]/.test(line)) continue;
-    const delimiter = sniffDelimiter(line);
-    const candidate = delimiter === '|' ? line.trim().replace(/^\|/, '').replace(/\|$/, '') : line;
+    // Feed-style text files announce their columns in a comment line ("#category|address|...").
+    const commented = /^\s*#\s*[\w"]/.test(line);
+    const bare = commented ? line.replace(/^\s*#\s*/, '') : line;
+    const delimiter = sniffDelimiter(bare);
+    const candidate = delimiter === '|' ? bare.trim().replace(/^\|/, '').replace(/\|$/, '') : bare;
     const head = readHeader(candidate);
     if (!head) {
       continue;
@@ -86,7 +89,9 @@ function locateTable(text: string, hints: StructuredHints): { body: string; head
     const header = delimiter === '|' ? head.header.map((h) => h.trim()) : head.header;
     const mapper = mapperFor(header, hints);
     if (!mapper) continue;
-    const rest = i === 0 ? text : text.slice(lineOffset(text, i));
+    let rest = i === 0 ? text : text.slice(lineOffset(text, i));
+    // The header without its comment mark, then the rows without the other comment lines.
+    if (commented) rest = [candidate, ...rest.split(/\r?\n/).slice(1).filter((l) => !/^\s*#/.test(l))].join('\n');
     return { body: delimiter === '|' ? unframePipes(rest) : rest, header, delimiter: delimiter === '|' ? '|' : head.delimiter, mapper, inline: i > 0 };
   }
   return null;
