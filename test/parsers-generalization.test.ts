@@ -183,3 +183,14 @@ proxy|198.51.100.32|64500|2026-03-01 12:00:00|socks4;|Example Net
     expect(r.events[1].category).toBe('port-scan');
   });
 });
+
+describe('auto-replies in other languages', () => {
+  // A subject ending in a non-ASCII letter ("automática") defeated a trailing \b.
+  for (const subject of ['Respuesta automática: abuse report', 'Resposta automática: abuse report', 'Automaattinen vastaus: abuse report', 'Автоматический ответ: abuse report']) {
+    it(subject, async () => {
+      const r = await parseReport(crlf(`From: someone@corp.example\nTo: abuse@host.example\nSubject: ${subject}\nDate: Mon, 2 Mar 2026 10:00:00 +0000\n\nAway until Monday; your message about 198.51.100.40 will be read then.\n`));
+      expect(r.notActionable).toBe(true);
+      expect(r.events).toEqual([]);
+    });
+  }
+});
