@@ -179,6 +179,18 @@ const numericRate = timed('resolver.resolveIpv4(uint32, at), no parse', RUN_MS, 
   return hits;
 });
 
+// The same text path with the query strings warm in cache, as in the pipeline, where the address
+// was parsed out of the report just before: 64 Ki distinct strings, still random over the table.
+const HOT = (1 << 16) - 1;
+const hotRate = timed('resolver.resolveIp(text, at), hot strings', RUN_MS, (offset) => {
+  let hits = 0;
+  for (let k = 0; k < BATCH; k++) {
+    const j = (offset + k) & HOT;
+    if (resolver.resolveIp(addresses[j], times[j]) !== null) hits++;
+  }
+  return hits;
+});
+
 // Baselines on as many entries, same text parse: exact match in a Map, a bare binary search.
 const beforeMap = memory();
 const exact = new Map<number, Match>();
@@ -218,6 +230,6 @@ console.log(`memory after the lookups (Match cache warm)  ${(bytesAfter / 1e6).t
 console.log(`ratio to Map exact match (CPU time)          ${(rate / mapRate).toFixed(2)}x`);
 console.log(`ratio to bare binary search (CPU time)       ${(rate / searchRate).toFixed(2)}x`);
 const verdict = (x: number) => (x >= 3e6 ? 'met' : 'NOT met');
-console.log(`target >= 3 M lookups/CPU-s                  text path ${verdict(rate)}, integer path ${verdict(numericRate)}`);
+console.log(`target >= 3 M lookups/CPU-s                  text path ${verdict(rate)} (hot strings ${verdict(hotRate)}), integer path ${verdict(numericRate)}`);
 console.log(`target < 300 MB                              ${Math.max(bytes, bytesAfter) < 300e6 ? 'met' : 'NOT met'}`);
 console.log(`machine                                      load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores (checksum ${sink})`);
