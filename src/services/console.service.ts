@@ -9,6 +9,8 @@ import { EventRepository } from '../storage/repositories/event.repository.js';
 import { JobRepository } from '../storage/repositories/job.repository.js';
 import { NoteRepository, type NoteRow } from '../storage/repositories/note.repository.js';
 import { ReportRepository } from '../storage/repositories/report.repository.js';
+import { workflowOf } from '../workflow/install.js';
+import { WorkflowError } from '../workflow/service.js';
 import { presentAction, presentEvent } from './presenters.js';
 import { decodeCursor, encodeCursor, type SearchParams, searchFilter } from './search-query.js';
 
@@ -287,18 +289,13 @@ export class ConsoleService {
     return { done, failed };
   }
 
+  /** A case closed by an operator goes the workflow's own way, exactly as a single close from the case page. */
   private async close(caseId: number, reason: string, actor: string): Promise<void> {
-    const now = this.now();
-    await this.desk.database.db.transaction().execute(async (tx) => {
-      const cases = new CaseRepository(tx);
-      const c = await cases.get(caseId);
-      if (!c) throw new NotFoundError(`no case ${caseId}`);
-      if (c.closed_at) throw new Error(`case ${caseId} is closed already`);
-      // Steps still under way belong to the workflow: closing must not strand them.
-      const pending = (await new ActionRepository(tx).forCase(caseId)).filter((a) => ['proposed', 'approved', 'running', 'waiting'].includes(a.status));
-      if (pending.length) throw new Error(`case ${caseId} has ${pending.length} action(s) under way; cancel them on the case page first`);
-      await cases.setStatus(caseId, 'closed', now, true);
-      await new AuditRepository(tx).append(now, [{ actor, entity: 'case', entityId: caseId, action: 'closed', data: { reason } }]);
-    });
+    try {
+      await workflowOf(this.desk).service.closeCase(caseId, actor, reason);
+    } catch (err) {
+      if (err instanceof WorkflowError && err.code === 'not_found') throw new NotFoundError(err.message);
+      throw err;
+    }
   }
 }

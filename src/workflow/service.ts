@@ -164,13 +164,27 @@ export class WorkflowService {
 
   /** The case is dealt with: outstanding proposals are cancelled and the case closes as resolved. */
   async resolveCase(caseId: number, by: string, reason: string) {
+    await this.endCase(caseId, 'resolved', by, reason);
+  }
+
+  /**
+   * The case needs nothing more without being resolved (an operator's close, a bulk close): the
+   * same path as resolving, so proposals are cancelled, timers stop, listeners (reporter outcomes)
+   * hear of it and the audit says who closed it and why.
+   */
+  async closeCase(caseId: number, by: string, reason: string) {
+    await this.endCase(caseId, 'closed', by, reason);
+  }
+
+  private async endCase(caseId: number, status: 'closed' | 'resolved', by: string, reason: string) {
     const now = this.ctx.clock.now();
     await this.ctx.db.transaction().execute(async (tx) => {
       const kase = await new CaseRepository(tx).get(caseId);
       if (!kase) throw new WorkflowError(`no case ${caseId}`, 'not_found');
       if (kase.closed_at) throw new WorkflowError(`case ${caseId} is already ${kase.status}`);
-      await inLadder(tx, now, this.registry, (l) => closeCase(l, kase, 'resolved', reason, by));
+      await inLadder(tx, now, this.registry, (l) => closeCase(l, kase, status, reason, by));
     });
+    this.ctx.nudge();
   }
 
   async customerReplied(caseId: number) {

@@ -8,6 +8,7 @@ import { PARSE_JOB } from '../../src/pipeline/parse.step.js';
 import { CaseRepository } from '../../src/storage/repositories/case.repository.js';
 import { EventRepository } from '../../src/storage/repositories/event.repository.js';
 import { ReportRepository } from '../../src/storage/repositories/report.repository.js';
+import { workflowOf } from '../../src/workflow/install.js';
 import { describeEachEngine } from '../support/databases.js';
 import { openDesk } from '../support/desk.js';
 import { app } from './fixtures.js';
@@ -190,11 +191,17 @@ describeEachEngine('console API', (db) => {
 
   it('runs bulk operations case by case', async () => {
     const cases = (await get('/api/v1/search?customer=c-2')).json() as { id: number }[];
+    // A step waiting for approval: the workflow's close cancels it (as closing one case from its page does).
+    const proposal = await workflowOf(desk).service.propose(cases[0].id, { kind: 'notify-customer', approval: 'operator' }, 'user:someone@example.net');
     const r = await http.inject({ method: 'POST', url: '/api/v1/cases/bulk', headers, payload: { ids: [...cases.map((c) => c.id), 999999], op: 'close', reason: 'duplicate reports' } });
     expect(r.json()).toEqual({ done: 3, failed: [{ id: 999999, error: 'no case 999999' }] });
     expect((await get('/api/v1/search?customer=c-2&status=closed')).json()).toHaveLength(3);
+    expect((await workflowOf(desk).service.getAction(proposal!.id))?.status).toBe('cancelled');
+    const audit = await new AuditRepository(desk.database.db).forEntity('case', cases[0].id);
+    expect(audit.find((a) => a.action === 'closed')).toMatchObject({ actor: expect.stringMatching(/^token:/) });
+    expect(JSON.parse(audit.find((a) => a.action === 'closed')!.data)).toEqual({ reason: 'duplicate reports' });
     const again = await http.inject({ method: 'POST', url: '/api/v1/cases/bulk', headers, payload: { ids: [cases[0].id], op: 'close' } });
-    expect(again.json().failed[0].error).toMatch(/closed already/);
+    expect(again.json().failed[0].error).toMatch(/already closed/);
   });
 
   it('serves the dashboard and the inventory pages', async () => {
