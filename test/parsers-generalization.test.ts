@@ -194,3 +194,56 @@ describe('auto-replies in other languages', () => {
     });
   }
 });
+
+describe('a report wrapped by a gateway', () => {
+  it('reads the embedded complaint written to the same desk, with the address it names first', async () => {
+    const r = await parseReport(crlf(`From: "On behalf of: anna@mail.example" <certified@gateway.example>
+To: abuse@host.example
+Subject: CERTIFIED MAIL: complaint about 198.51.100.50
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="w"
+
+--w
+Content-Type: text/plain
+
+-- This is a certified message --
+On 02/03/2026 at 10:00 the message "complaint about 198.51.100.50" was sent by "anna@mail.example"
+to: abuse@host.example. The original message is attached as "original.eml"; the file
+"certdata.xml" holds the details of the transmission, and this notice is valid as a receipt.
+The unique identifier of this message is opec.20260302100000.1234.5678@gateway.example.
+Keep this receipt: it proves the time of sending and delivery to the recipient's provider.
+
+--w
+Content-Type: message/rfc822; name="original.eml"
+
+Received: from [10.0.0.5] (unknown [192.0.2.77]) by smtp.mail.example; Mon, 2 Mar 2026 09:59:00 +0100
+From: Anna <anna@mail.example>
+To: Abuse <abuse@host.example>
+Subject: complaint about 198.51.100.50
+Date: Mon, 2 Mar 2026 09:59:00 +0100
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="i"
+
+--i
+Content-Type: text/plain
+
+Thousands of spam mails leave your address 198.51.100.50 every day, faking my domains.
+Please stop it. Attached one of the DMARC notices I got.
+
+--i
+Content-Type: message/rfc822
+
+Received: from mail-out.dmarc.example (mail-out.dmarc.example [203.0.113.200]) by mx.mail.example; Mon, 2 Mar 2026 08:00:00 +0100
+From: reports@dmarc.example
+To: anna@mail.example
+Subject: DMARC aggregate report
+
+(report omitted)
+--i--
+--w--
+`));
+    expect(r.events[0]).toMatchObject({ ip: '198.51.100.50', category: 'spam' });
+    expect(r.events.map((e) => e.ip)).not.toContain('192.0.2.77');
+  });
+});

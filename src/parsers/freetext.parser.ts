@@ -127,7 +127,16 @@ export function parseFreetext(mail: MailMessage, ctx: EventContext, options: Fre
     if (events.length < MAX_EVENTS) events.push(makeEvent(d, ctx));
   };
 
-  if (chain.origin) {
+  // Addresses the reporter names in their own words come first when the forwarded chain points
+  // elsewhere: an attached notice (a DMARC report, a screenshot mail) is evidence, not the spam.
+  const named = ownWords ? findIps(ownWords).filter((ip) => !onlyAsDestination(ownWords, ip)) : [];
+  if (chain.origin && named.length && !named.includes(chain.origin)) {
+    for (const ip of named.slice(0, 20)) {
+      seenIps.add(ip);
+      push({ category, type, ip, evidence: { ...evidence, ipSource: 'text' } });
+    }
+  }
+  if (chain.origin && !seenIps.has(chain.origin)) {
     seenIps.add(chain.origin);
     push({ category, type, ip: chain.origin, evidence: { ...evidence, ipSource: 'Received' } });
   }

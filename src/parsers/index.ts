@@ -119,6 +119,17 @@ async function parseMailReport(mail: MailMessage, hints: ParseHints, depth: numb
     // the forwarder as reporter (the free-text reader includes the embedded text).
     if ((inner.events.length && inner.format !== 'freetext' && inner.format !== 'direct-spam') || inner.notActionable) return inner;
   }
+  // A wrapper around the report itself (certified-mail gateways, signing relays, a resend): the
+  // embedded message was written to the same recipient as the wrapper, so it is the complaint,
+  // not a forwarded spam (that one was addressed to the complainant).
+  if (depth < MAX_FORWARD_DEPTH) {
+    const outer = recipients(mail);
+    const wrapped = outer.size ? mail.embedded.find((m) => [...recipients(m)].some((a) => outer.has(a))) : undefined;
+    if (wrapped) {
+      const inner = await parseMailReport(wrapped, hints, depth + 1);
+      if (inner.events.length || inner.notActionable) return inner;
+    }
+  }
   // A broken attached document (e.g. invalid XARF JSON) does not make the mail unreadable: the
   // text still names the resources; the document's error travels in the evidence.
   const evidence = structuredErrors.length ? { structuredError: structuredErrors.join('; ').slice(0, 500) } : undefined;
@@ -136,6 +147,11 @@ async function parseMailReport(mail: MailMessage, hints: ParseHints, depth: numb
 }
 
 const REPORT_WORDS = /abuse|report|complain|infring|violat|attack|spam|phish|malware|notice|notif|please|kindly|take\s*down|remove|suspend|investigat|incident|beschwerde|missbrauch|signal|segnala|denuncia|plainte/i;
+
+function recipients(mail: MailMessage): Set<string> {
+  const raw = `${mail.headers.get('to') ?? ''},${mail.headers.get('cc') ?? ''}`.slice(0, 4000);
+  return new Set([...raw.matchAll(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g)].map((m) => m[0].toLowerCase()));
+}
 
 /** A forward that adds little of its own: the real report is the embedded message. */
 function isBareForward(mail: MailMessage): boolean {
