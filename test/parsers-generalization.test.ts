@@ -247,3 +247,25 @@ Subject: DMARC aggregate report
     expect(r.events.map((e) => e.ip)).not.toContain('192.0.2.77');
   });
 });
+
+describe('infected hosts', () => {
+  it('a notice about systems infected by malware names compromised hosts, not malware hosting', async () => {
+    const r = await parseReport(crlf(`From: Police Cybercrime Unit <cyber@police.example>
+To: abuse@host.example
+Subject: Information regarding possible infection with malware
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+Dear Sir or Madam,
+
+during an investigation we learned of public IP addresses which indicate a potential infection by
+the malicious software "ExampleLoader" of systems behind them:
+
+198.51.100.60, last contact 2026-02-28 10:00:00
+198.51.100.61, last contact 2026-02-28 11:00:00
+
+Please inform your customers.
+`));
+    expect(r.events.map((e) => e.ip)).toEqual(['198.51.100.60', '198.51.100.61']);
+    expect(r.events.every((e) => e.category === 'compromised-host')).toBe(true);
+  });
+});
