@@ -269,3 +269,33 @@ Please inform your customers.
     expect(r.events.every((e) => e.category === 'compromised-host')).toBe(true);
   });
 });
+
+describe('a bare address list attached to a notice', () => {
+  it('reads each row with its time and takes the category from the notice', async () => {
+    const list = Buffer.from('ip_address,hostname,timestamp\n198.51.100.70,PC-01,2026-02-20 08:00:00\n198.51.100.71,PC-02,2026-02-21 09:30:00\n').toString('base64');
+    const r = await parseReport(crlf(`From: Cyber Unit <cyber@police.example>
+To: abuse@host.example
+Subject: Possible infection with malware in your network
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="n"
+
+--n
+Content-Type: text/plain
+
+The attached addresses indicate systems infected by a banking trojan. Please inform your customers.
+
+--n
+Content-Type: text/plain; name=addresses.txt
+Content-Disposition: attachment; filename=addresses.txt
+Content-Transfer-Encoding: base64
+
+${list}
+--n--
+`));
+    expect(r.events.map((e) => [e.ip, e.category, e.occurredAt])).toEqual([
+      ['198.51.100.70', 'compromised-host', '2026-02-20T08:00:00.000Z'],
+      ['198.51.100.71', 'compromised-host', '2026-02-21T09:30:00.000Z'],
+    ]);
+  });
+});

@@ -42,7 +42,7 @@ const TABLE_HEADER = /^[ \t#]*"?[a-z][\w .-]{0,30}"?([,;|\t]"?[a-z][\w .-]{0,30}
 
 function looksStructured(content: Uint8Array): boolean {
   const head = Buffer.from(content.subarray(0, 512)).toString('utf8').trimStart();
-  return head.startsWith('<?xml') || head.startsWith('{') || /^"?[\w ]+"?(,"?[\w ]+"?){3,}\r?\n/.test(head);
+  return head.startsWith('<?xml') || head.startsWith('{') || /^"?[\w ]+"?([,;\t|]"?[\w ]+"?){2,}\r?\n/.test(head);
 }
 
 /** XML documents pasted into a text body: from `<?xml` (or a bare root element) to its close tag. */

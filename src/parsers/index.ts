@@ -104,7 +104,20 @@ async function parseMailReport(mail: MailMessage, hints: ParseHints, depth: numb
     if (r.error) structuredErrors.push(r.error);
     for (const e of r.events) structuredEvents.push({ ...e, reporter: e.reporter ?? ctx.reporter });
   }
-  if (structuredEvents.length) return { format: [...formats].join('+'), events: structuredEvents, error: null };
+  if (structuredEvents.length) {
+    // Rows that say nothing of their kind (a bare address list attached to a notice) take the
+    // kind the notice's own words give.
+    if (structuredEvents.some((e) => e.category === 'unclassified')) {
+      const words = classifyText((mail.text || mail.htmlText).slice(0, 20_000), mail.subject);
+      if (words && words.score >= 3) {
+        for (let i = 0; i < structuredEvents.length; i++) {
+          const e = structuredEvents[i];
+          if (e.category === 'unclassified') structuredEvents[i] = { ...e, category: words.category, type: words.type };
+        }
+      }
+    }
+    return { format: [...formats].join('+'), events: structuredEvents, error: null };
+  }
 
   const known = parseMailFormats(mail, ctx);
   if (known) return known;

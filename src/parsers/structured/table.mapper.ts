@@ -43,8 +43,11 @@ export function genericTableMapper(header: string[], hints: StructuredHints, for
   if (iIp < 0 && iUrl < 0) return null;
   const iLabel = find(cols, ALIASES.label);
   const iInfection = find(cols, ALIASES.infection);
-  // A table that names no kind of abuse at all is not one we can classify; leave it to others.
-  if (iLabel < 0 && iInfection < 0) return null;
+  // A table that names no kind of abuse is a plain list of addresses: read it only when it says
+  // when each was seen (a notice's attachment); the notice around it says what the rows are, and
+  // such rows carry 'unclassified' until the caller classifies them from those words.
+  const unlabelled = iLabel < 0 && iInfection < 0;
+  if (unlabelled && (iIp < 0 || find(cols, ALIASES.time) < 0)) return null;
   const iPort = find(cols, ALIASES.port);
   const iDomain = find(cols, ALIASES.domain);
   const iEmail = find(cols, ALIASES.email);
