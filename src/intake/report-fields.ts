@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CATEGORIES } from '../domain/categories.js';
+import { CATEGORIES, type Category, isCategory } from '../domain/categories.js';
 import { canonicalIp } from '../domain/ip.js';
 
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}\.?$/i;
@@ -30,7 +30,15 @@ export const reportFields = z
         }, 'not a web address'),
     ).describe('the reported website (URL)'),
     email: optional(z.email().max(320)).describe('the reported e-mail address'),
-    category: optional(z.enum(CATEGORIES)).describe('the AUP category, if the reporter knows it'),
+    // A refinement, not z.enum: an enum failure aborts its branch of the API's body union, and the
+    // caller would read a bare "Invalid input" instead of this field and the ids it may take.
+    category: optional(
+      z
+        .string()
+        .refine(isCategory, `not a category id; one of: ${CATEGORIES.join(', ')}`)
+        .transform((v) => v as Category)
+        .meta({ enum: [...CATEGORIES] }),
+    ).describe('the AUP category, if the reporter knows it'),
     description: optional(z.string().max(20_000)).describe('what happened, in the reporter’s words'),
     occurredAt: optional(z.iso.datetime({ offset: true })).describe('when it happened (ISO-8601); default now'),
   })
