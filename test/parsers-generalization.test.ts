@@ -299,3 +299,25 @@ ${list}
     ]);
   });
 });
+
+describe('padded pipe feeds', () => {
+  it('reads a feed with a commented header, padded pipes, saddr/utc columns and a footer', async () => {
+    const feed = `# Example sensor network - daily list
+#
+# The report format is as follows:
+#
+# ASN  |  ASname  |  saddr  |  utc  |  category
+#
+64500        |  EXAMPLE-NET                     |  198.51.100.80    |  2026-03-01 04:26:48  |  sshpwauth
+64501        |  OTHER-NET, Some City            |   198.51.100.81   |  2026-03-01 02:35:38  |  sshpwauth
+#
+# Statistics
+#   Addresses: 2
+`;
+    const r = await parseReport(lf(feed), { filename: 'list.txt' });
+    expect(r.events.map((e) => [e.ip, e.category, e.occurredAt])).toEqual([
+      ['198.51.100.80', 'compromised-host', '2026-03-01T04:26:48.000Z'],
+      ['198.51.100.81', 'compromised-host', '2026-03-01T02:35:38.000Z'],
+    ]);
+  });
+});

@@ -22,7 +22,7 @@ const RULES: Array<[RegExp, Category]> = [
   [/^(open.?)?proxy|^socks/, 'vulnerable-service'],
   [/\birc\b/, 'irc'],
   [/blocklist|blacklist|\brbl\b|dnsbl/, 'blacklisting'],
-  [/infection|botnet|\bbot\b|drone|sinkhole|login|brute|compromis|web.?hack|exploit|malicious|dictionary|\bc2\b|controller|infected|honeypot/, 'compromised-host'],
+  [/infection|botnet|\bbot\b|drone|sinkhole|login|brute|pwauth|password.?auth|compromis|web.?hack|exploit|malicious|dictionary|\bc2\b|controller|infected|honeypot/, 'compromised-host'],
   [/malware|virus|trojan/, 'malware'],
   [/spam|fbl|feedback|comment/, 'spam'],
   [/resource|cpu|memory/, 'resource-abuse'],

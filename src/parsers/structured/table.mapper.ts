@@ -9,12 +9,12 @@ import type { RowMapper } from './shadowserver.mapper.js';
  * columns found by the usual names, the category read from the columns that carry one.
  */
 const ALIASES = {
-  ip: ['ip', 'src_ip', 'source_ip', 'sourceip', 'ip_address', 'ip address', 'ipaddress', 'source ip', 'src ip', 'address', 'host_ip'],
+  ip: ['ip', 'src_ip', 'source_ip', 'sourceip', 'ip_address', 'ip address', 'ipaddress', 'source ip', 'src ip', 'address', 'host_ip', 'saddr', 'src_addr', 'source_address', 'srcip'],
   port: ['src_port', 'port', 'source_port', 'sourceport'],
   url: ['url', 'src_url', 'uri', 'link'],
   domain: ['domain', 'src_hostname', 'hostname', 'host', 'fqdn'],
   email: ['src_email', 'email', 'e-mail', 'sender'],
-  time: ['timestamp', 'datetime', 'date_time', 'event_time_utc', 'first_seen', 'firstseen', 'date', 'time', 'event_date', 'last_seen'],
+  time: ['timestamp', 'datetime', 'date_time', 'event_time_utc', 'first_seen', 'firstseen', 'date', 'time', 'event_date', 'last_seen', 'lastseen', 'last seen', 'utc', 'seen'],
   clock: ['event_time', 'time'],
   label: ['report_type', 'reporttype', 'category', 'classification', 'type', 'infection_type', 'abuse_type', 'threat', 'feed'],
   infection: ['malware', 'infection', 'virusname', 'malware_family', 'family', 'botnet'],
