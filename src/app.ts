@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Config } from './config/config.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createLogger, type Logger } from './logging.js';
@@ -12,6 +13,7 @@ import { CaseService } from './services/case.service.js';
 import { IngestService } from './services/ingest.service.js';
 import { InventoryService } from './services/inventory.service.js';
 import { ReportService } from './services/report.service.js';
+import { BlobStore } from './storage/blob-store.js';
 import { type Database, openDatabase } from './storage/database.js';
 import { installWorkflow } from './workflow/install.js';
 import { installNotifications } from './notifications/install.js';
@@ -36,6 +38,8 @@ export class AbuseDesk {
   readonly cases: CaseService;
   readonly inventory: InventoryService;
   readonly reports: ReportService;
+  /** Big raw reports, as files under the data dir. */
+  readonly blobs: BlobStore;
 
   private constructor(
     readonly config: Config,
@@ -57,8 +61,9 @@ export class AbuseDesk {
       nudge: () => worker?.nudge(),
     };
     worker = new Worker(database.db, this.ctx.clock, log, metrics, opts.worker);
-    this.worker = worker.register(parseStep(this.ctx)).register(correlateStep(this.ctx));
-    this.ingest = new IngestService(this.ctx);
+    this.blobs = new BlobStore(join(config.dataDir, 'blobs'));
+    this.worker = worker.register(parseStep(this.ctx, this.blobs)).register(correlateStep(this.ctx));
+    this.ingest = new IngestService(this.ctx, this.blobs);
     this.cases = new CaseService(database.db);
     this.inventory = new InventoryService(this.ctx);
     this.reports = new ReportService(database.db);

@@ -1,4 +1,5 @@
 import { type Envelope, envelopeOf } from '../intake/envelope.js';
+import type { BlobStore } from '../storage/blob-store.js';
 import type { PipelineContext } from '../pipeline/context.js';
 import { PARSE_JOB } from '../pipeline/parse.step.js';
 import type { Tx } from '../storage/database.js';
@@ -16,6 +17,17 @@ export interface Submission {
   meta?: Record<string, unknown>;
 }
 
+/** A report read as it streams (a big file from disk): its bytes go to the blob store, never all into memory. */
+export interface StreamSubmission extends Omit<Submission, 'raw'> {
+  source: AsyncIterable<Uint8Array>;
+}
+
+/** Raw reports bigger than this are best submitted as a stream (kept as a blob file, parsed streaming). */
+export const LARGE_REPORT_BYTES = 32 * 1024 * 1024;
+
+/** How much of a streamed report's start is kept to read its envelope (mail headers). */
+const HEAD_BYTES = 256 * 1024;
+
 export interface Receipt {
   reportId: number;
   duplicate: boolean;
@@ -24,6 +36,8 @@ export interface Receipt {
 interface Waiting {
   s: Submission;
   env: Envelope;
+  /** Set for a blob report: its size on disk (the row's raw is empty). */
+  size?: number;
   resolve(r: Receipt): void;
   reject(e: unknown): void;
 }
@@ -43,12 +57,43 @@ export class IngestService {
   private readonly waiting: Waiting[] = [];
   private flushing = false;
 
-  constructor(private readonly ctx: PipelineContext) {}
+  constructor(
+    private readonly ctx: PipelineContext,
+    private readonly blobs: BlobStore | null = null,
+  ) {}
 
   async submit(s: Submission): Promise<Receipt> {
     const env = envelopeOf(s.raw);
     return new Promise<Receipt>((resolve, reject) => {
       this.waiting.push({ s, env, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  /**
+   * The door for big reports: the bytes stream into the blob store while hashed, and the report row
+   * records the blob (`meta.blob`) with an empty raw; the parse step then streams it from disk.
+   * Durable when this resolves, like submit().
+   */
+  async submitStream(s: StreamSubmission): Promise<Receipt> {
+    if (!this.blobs) throw new Error('no blob store: big reports cannot be stored');
+    const head: Buffer[] = [];
+    let headLength = 0;
+    async function* tap(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of s.source) {
+        if (headLength < HEAD_BYTES) {
+          head.push(Buffer.from(chunk.subarray(0, HEAD_BYTES - headLength)));
+          headLength += Math.min(chunk.length, HEAD_BYTES - headLength);
+        }
+        yield chunk;
+      }
+    }
+    const blob = await this.blobs.put(tap());
+    const env = { ...envelopeOf(Buffer.concat(head)), sha256: blob.sha256 };
+    const { source: _, ...rest } = s;
+    const sub: Submission = { ...rest, raw: new Uint8Array(0), meta: { ...s.meta, blob: { sha256: blob.sha256, size: blob.size } } };
+    return new Promise<Receipt>((resolve, reject) => {
+      this.waiting.push({ s: sub, env, size: blob.size, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -77,7 +122,7 @@ export class IngestService {
     }
   }
 
-  private async store(tx: Tx, { s, env }: Waiting, now: Date): Promise<Receipt> {
+  private async store(tx: Tx, { s, env, size: blobSize }: Waiting, now: Date): Promise<Receipt> {
     const raw = Buffer.from(s.raw.buffer, s.raw.byteOffset, s.raw.byteLength);
     const { id, duplicate } = await new ReportRepository(tx).insertOnce({
       sha256: env.sha256,
@@ -88,11 +133,12 @@ export class IngestService {
       filename: s.filename ?? null,
       receivedAt: now,
       raw,
+      size: blobSize,
       meta: s.meta ?? {},
     });
     if (!duplicate) {
       await new JobRepository(tx).enqueue(PARSE_JOB, { reportId: id }, now);
-      await new AuditRepository(tx).append(now, [{ actor: s.channel, entity: 'report', entityId: id, action: 'received', data: { sha256: env.sha256, size: raw.length } }]);
+      await new AuditRepository(tx).append(now, [{ actor: s.channel, entity: 'report', entityId: id, action: 'received', data: { sha256: env.sha256, size: blobSize ?? raw.length } }]);
     }
     return { reportId: id, duplicate };
   }

@@ -12,6 +12,12 @@ export class ReportService {
     return (await new ReportRepository(this.db).list(filter)).map(presentReport);
   }
 
+  /** The report without its events: a big CSV has millions. */
+  async summary(id: number) {
+    const r = await new ReportRepository(this.db).get(id);
+    return r ? presentReport(r) : null;
+  }
+
   async show(id: number) {
     const r = await new ReportRepository(this.db).get(id);
     if (!r) return null;

@@ -14,6 +14,8 @@ export interface NewReport {
   filename: string | null;
   receivedAt: Date;
   raw: Buffer;
+  /** The report's size when its bytes are kept as a blob file (raw is then empty). */
+  size?: number;
   meta: Record<string, unknown>;
 }
 
@@ -36,7 +38,7 @@ export class ReportRepository {
         filename: r.filename,
         received_at: r.receivedAt.toISOString(),
         raw: r.raw,
-        size: r.raw.length,
+        size: r.size ?? r.raw.length,
         format: null,
         status: 'received',
         error: null,
