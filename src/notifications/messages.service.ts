@@ -142,8 +142,11 @@ export class MessageService {
     });
   }
 
-  /** A customer's reply from the portal (or an API client acting for the customer). */
-  async customerReply(caseId: number, input: { body: string; author: string; channel?: string }) {
+  /**
+   * A customer's reply from the portal (or an API client acting for the customer). `also` runs in the same transaction once the reply is recorded and the workflow has heard of it
+   * (the portal's "I have fixed it" marks the case with it).
+   */
+  async customerReply(caseId: number, input: { body: string; author: string; channel?: string; also?: (tx: Tx, messageId: number, now: Date) => Promise<void> }) {
     const now = this.desk.ctx.clock.now();
     const body = input.body.slice(0, MAX_BODY);
     if (!body.trim()) throw new MessageError('the reply is empty', 'invalid');
@@ -156,6 +159,7 @@ export class MessageService {
       );
       await new AuditRepository(tx).append(now, [{ actor: `customer:${input.author}`, entity: 'case', entityId: caseId, action: 'message-received', data: { message: m!.id, channel: input.channel ?? 'portal' } }]);
       await this.customerSpoke(tx, caseId, body, input.channel ?? 'portal', now);
+      if (input.also) await input.also(tx, m!.id, now);
       return m!;
     });
     this.desk.ctx.nudge();

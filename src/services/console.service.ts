@@ -1,6 +1,6 @@
 import type { AbuseDesk } from '../app.js';
 import type { Category } from '../domain/categories.js';
-import { PARSE_JOB } from '../pipeline/parse.step.js';
+import { CORRELATE_JOB, PARSE_JOB } from '../pipeline/parse.step.js';
 import { ActionRepository } from '../storage/repositories/action.repository.js';
 import { AuditRepository } from '../storage/repositories/audit.repository.js';
 import { CaseRepository } from '../storage/repositories/case.repository.js';
@@ -39,6 +39,9 @@ export interface Page<T> {
 
 export class NotFoundError extends Error {}
 
+/** The change does not apply to the thing as it is now (HTTP 409). */
+export class ConflictError extends Error {}
+
 export function presentCaseRow(c: CaseListRow) {
   return {
     id: c.id,
@@ -60,6 +63,9 @@ export function presentNote(n: NoteRow) {
 }
 
 const idCursor = (id: number): Cursor => ({ at: '', id });
+
+/** Marks a cursor of the awaiting-customer queue that points into its reported-fixed part. */
+const FIXED = 'fixed:';
 
 /**
  * What the operator console reads and does beyond the plain case list: queues, search, the case
@@ -109,9 +115,25 @@ export class ConsoleService {
         next = (it) => ({ at: it.at, id: it.id });
         break;
       }
-      case 'awaiting-customer':
+      case 'awaiting-customer': {
+        // Cases the customer reported fixed come first (an operator verifies and resolves them),
+        // then those whose deadline is still running. A cursor into the first part says "fixed:".
+        const inFixed = !cursor || cursor.at.startsWith(FIXED);
+        const fixed = inFixed ? await repo.reportedFixed(limit, cursor ? { at: cursor.at.slice(FIXED.length), id: cursor.id } : undefined) : [];
+        items = fixed.map((c) => caseItem(c, c.reported_at, `reported fixed by the customer (${c.reported_by}): verify and resolve`));
+        const rest = limit - items.length;
+        if (rest > 0) {
+          const rows = await repo.casesByDeadline(now, 'future', rest, inFixed ? undefined : cursor);
+          items.push(...rows.map((c) => caseItem(c, c.deadline_at, `deadline ${c.deadline_at}`)));
+        }
+        const fixedIds = new Set(fixed.map((c) => c.id));
+        const lastFixed = fixed[fixed.length - 1];
+        // A page that ends inside the fixed part continues there; else within the deadlines.
+        next = (it) => (items.length === fixed.length && lastFixed && fixedIds.has(it.id) ? { at: `${FIXED}${it.at}`, id: it.id } : { at: it.at, id: it.id });
+        break;
+      }
       case 'overdue': {
-        const rows = await repo.casesByDeadline(now, name === 'awaiting-customer' ? 'future' : 'past', limit, cursor);
+        const rows = await repo.casesByDeadline(now, 'past', limit, cursor);
         items = rows.map((c) => caseItem(c, c.deadline_at, `deadline ${c.deadline_at}`));
         next = (it) => ({ at: it.at, id: it.id });
         break;
@@ -270,6 +292,37 @@ export class ConsoleService {
     });
     this.desk.ctx.nudge();
     return { reportId, job };
+  }
+
+  /**
+   * An operator sets the category of an event the pipeline could not place (unclassified, or in
+   * the unassigned or new queue): it goes back to correlation through the pipeline's own path
+   * (status new with the new category, a correlate job in the same transaction), so it joins the
+   * right case, opens one, or lands in the unassigned queue. A case left without events closes
+   * through the workflow.
+   */
+  async reclassifyEvent(eventId: number, category: Category, actor: string): Promise<{ eventId: number; from: string; to: string; previousCase: number | null; job: number }> {
+    const now = this.now();
+    const r = await this.desk.database.db.transaction().execute(async (tx) => {
+      const repo = new ConsoleRepository(tx);
+      const e = await repo.event(eventId);
+      if (!e) throw new NotFoundError(`no event ${eventId}`);
+      const kase = e.case_id !== null ? await new CaseRepository(tx).get(e.case_id) : undefined;
+      const placeable = e.status === 'unassigned' || e.status === 'new' || (e.status === 'correlated' && !!kase && !kase.closed_at && (kase.category === 'unclassified' || kase.status === 'open'));
+      if (!placeable) throw new ConflictError(`event ${eventId} is ${e.status}${kase ? ` in case ${kase.id} (${kase.category}, ${kase.status})` : ''}: only unclassified, new or unassigned work is reclassified`);
+      if (e.category === category && e.status !== 'unassigned') throw new ConflictError(`event ${eventId} is ${category} already`);
+      await repo.reclassifyEvent(eventId, category);
+      const job = await new JobRepository(tx).enqueue(CORRELATE_JOB, { reportId: e.report_id }, now);
+      await new AuditRepository(tx).append(now, [{ actor, entity: 'event', entityId: eventId, action: 'reclassified', data: { from: e.category, to: category, case: kase?.id ?? null, job } }]);
+      if (kase) {
+        const left = await repo.caseLostEvents(kase.id, 1, now);
+        await new AuditRepository(tx).append(now, [{ actor, entity: 'case', entityId: kase.id, action: 'event-removed', data: { event: eventId, reason: `reclassified as ${category}`, left } }]);
+        if (left === 0) await workflowOf(this.desk).service.closeCaseIn(tx, kase.id, 'closed', actor, `its only event was reclassified as ${category}`, now);
+      }
+      return { eventId, from: e.category, to: category, previousCase: kase?.id ?? null, job };
+    });
+    this.desk.ctx.nudge();
+    return r;
   }
 
   /** One operation on many cases; each case in its own transaction, so one bad id does not undo the rest. */

@@ -30,6 +30,7 @@ export interface Schema {
   policy_notices: PolicyNoticeTable;
   consents: ConsentTable;
   case_workflow: CaseWorkflowTable;
+  case_customer_fixed: CaseCustomerFixedTable;
   intake_followups: IntakeFollowupTable;
   imap_mailboxes: ImapMailboxTable;
 }
@@ -318,6 +319,14 @@ export interface ConsentTable {
   revoke_reason: string | null;
   hits: number;
   last_hit_at: string | null;
+}
+
+/** A customer reported the problem of a case fixed (portal): the console verifies and resolves it. */
+export interface CaseCustomerFixedTable {
+  case_id: number;
+  reported_at: string;
+  reported_by: string;
+  message_id: number | null;
 }
 
 /** A case's place on its policy ladder and its durable timers (deadline, clock resume, auto-close). */

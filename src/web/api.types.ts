@@ -319,8 +319,17 @@ export interface InvoiceLine {
 }
 
 export interface AupDocument {
+  id: string;
   version: string;
+  ref: string;
+  effectiveFrom: string;
   inForceSince: string;
+  description: string | null;
+  /** Each section once with its clause, as the AUP reads. */
   text: string;
-  changes: { version: string; date: string; summary: string }[];
+  /** The clause per category, as the policy data holds it. */
+  categories: { category: string; section: string; clause: string; severity: string }[];
+  previous: { ref: string; version: string; effectiveFrom: string } | null;
+  /** What differs from the previous stored version. */
+  changes: { version: string; date: string; category: string | null; kind: string; summary: string }[];
 }

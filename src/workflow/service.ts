@@ -176,14 +176,17 @@ export class WorkflowService {
     await this.endCase(caseId, 'closed', by, reason);
   }
 
+  /** Closes a case inside a transaction the caller holds (another change that empties the case, such as a reclassification). */
+  async closeCaseIn(tx: Tx, caseId: number, status: 'closed' | 'resolved', by: string, reason: string, now: Date): Promise<void> {
+    const kase = await new CaseRepository(tx).get(caseId);
+    if (!kase) throw new WorkflowError(`no case ${caseId}`, 'not_found');
+    if (kase.closed_at) throw new WorkflowError(`case ${caseId} is already ${kase.status}`);
+    await inLadder(tx, now, this.registry, (l) => closeCase(l, kase, status, reason, by));
+  }
+
   private async endCase(caseId: number, status: 'closed' | 'resolved', by: string, reason: string) {
     const now = this.ctx.clock.now();
-    await this.ctx.db.transaction().execute(async (tx) => {
-      const kase = await new CaseRepository(tx).get(caseId);
-      if (!kase) throw new WorkflowError(`no case ${caseId}`, 'not_found');
-      if (kase.closed_at) throw new WorkflowError(`case ${caseId} is already ${kase.status}`);
-      await inLadder(tx, now, this.registry, (l) => closeCase(l, kase, status, reason, by));
-    });
+    await this.ctx.db.transaction().execute((tx) => this.closeCaseIn(tx, caseId, status, by, reason, now));
     this.ctx.nudge();
   }
 

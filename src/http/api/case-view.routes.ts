@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AbuseDesk } from '../../app.js';
 import { principalOf } from '../../auth/auth.plugin.js';
-import { ConsoleService, NotFoundError } from '../../services/console.service.js';
+import { CATEGORIES } from '../../domain/categories.js';
+import { ConflictError, ConsoleService, NotFoundError } from '../../services/console.service.js';
 import { errorSchema } from './session.routes.js';
 
 const noteSchema = z.object({ id: z.number(), author: z.string(), text: z.string(), at: z.string() });
@@ -73,11 +74,35 @@ export function caseViewRoutes(desk: AbuseDesk): FastifyPluginAsyncZod {
     );
 
     app.post(
+      '/events/:id/category',
+      {
+        // Operators (analyst and up), as every console route; the service writes its own audit entry.
+        config: { audit: false },
+        schema: {
+          summary: 'Set the category of an unclassified, new or unassigned event: it is correlated again by the pipeline and joins the right case (or the unassigned queue)',
+          tags: ['console'],
+          params: z.object({ id: z.coerce.number().int() }),
+          body: z.object({ category: z.enum(CATEGORIES) }),
+          response: { 202: z.object({ eventId: z.number(), from: z.string(), to: z.string(), previousCase: z.number().nullable(), job: z.number() }), 404: errorSchema, 409: errorSchema },
+        },
+      },
+      async (req, reply) => {
+        try {
+          return reply.code(202).send(await svc.reclassifyEvent(req.params.id, req.body.category, principalOf(req).actor));
+        } catch (err) {
+          if (err instanceof NotFoundError) return reply.code(404).send({ error: 'not_found', message: err.message });
+          if (err instanceof ConflictError) return reply.code(409).send({ error: 'conflict', message: err.message });
+          throw err;
+        }
+      },
+    );
+
+    app.post(
       '/cases/bulk',
       {
         config: { audit: false },
         schema: {
-          summary: 'One operation on many cases: `note` (text), `close` (reason; refused while actions are under way). Each case succeeds or fails on its own.',
+          summary: 'One operation on many cases: `note` (text), `close` (reason; the workflow closes each as from its page: proposals cancelled, timers stopped, reporters told). Each case succeeds or fails on its own.',
           tags: ['console'],
           body: z.object({ ids: z.array(z.number().int()).min(1).max(1000), op: z.enum(['note', 'close']), text: z.string().trim().min(1).max(20_000).optional(), reason: z.string().max(2000).optional() }),
           response: { 200: z.object({ done: z.number(), failed: z.array(z.object({ id: z.number(), error: z.string() })) }), 400: errorSchema },

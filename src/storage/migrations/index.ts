@@ -5,6 +5,7 @@ import * as workflow from './2026-11-30-0200-workflow.js';
 import * as notificationsBilling from './2026-11-30-0300-notifications-billing.js';
 import * as authConsole from './2026-11-30-0400-auth-console.js';
 import * as consoleDeadlines from './2026-11-30-0401-console-deadlines.js';
+import * as customerFixed from './2026-11-30-0402-customer-fixed.js';
 
 /**
  * Every migration, by its sortable name. Listed here rather than read from the folder so that
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30-0300-notifications-billing': notificationsBilling,
   '2026-11-30-0400-auth-console': authConsole,
   '2026-11-30-0401-console-deadlines': consoleDeadlines,
+  '2026-11-30-0402-customer-fixed': customerFixed,
 };

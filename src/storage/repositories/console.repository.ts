@@ -164,12 +164,64 @@ export class ConsoleRepository {
         .orderBy('case_workflow.deadline_at', side === 'future' ? 'asc' : 'desc')
         .orderBy('case_workflow.case_id', side === 'future' ? 'asc' : 'desc')
         .limit(limit);
-      q = side === 'future' ? q.where('case_workflow.deadline_at', '>=', now).where('cases.status', '=', 'in-progress') : q.where('case_workflow.deadline_at', '<', now);
+      q =
+        side === 'future'
+          ? q
+              .where('case_workflow.deadline_at', '>=', now)
+              .where('cases.status', '=', 'in-progress')
+              // A case the customer reported fixed is listed once, with the reported-fixed ones (reportedFixed()).
+              .where((eb) => eb.not(eb.exists(eb.selectFrom('case_customer_fixed').select('case_customer_fixed.case_id').whereRef('case_customer_fixed.case_id', '=', 'cases.id'))))
+          : q.where('case_workflow.deadline_at', '<', now);
       if (cursor) {
         q = q.where(side === 'future' ? sql<boolean>`(case_workflow.deadline_at, case_workflow.case_id) > (${cursor.at}, ${cursor.id})` : sql<boolean>`(case_workflow.deadline_at, case_workflow.case_id) < (${cursor.at}, ${cursor.id})`);
       }
       return (await q.execute()) as (CaseListRow & { deadline_at: string })[];
     });
+  }
+
+  /** Open cases whose customer reported the problem fixed, latest report first: an operator verifies and resolves them. */
+  async reportedFixed(limit: number, cursor?: Cursor): Promise<(CaseListRow & { reported_at: string; reported_by: string })[]> {
+    let q = this.db
+      .selectFrom('case_customer_fixed')
+      .innerJoin('cases', 'cases.id', 'case_customer_fixed.case_id')
+      .leftJoin('customers', 'customers.id', 'cases.customer_id')
+      .select([...caseColumns, 'customers.name as customer_name', 'case_customer_fixed.reported_at', 'case_customer_fixed.reported_by'])
+      .where('cases.closed_at', 'is', null)
+      .orderBy('case_customer_fixed.reported_at', 'desc')
+      .orderBy('case_customer_fixed.case_id', 'desc')
+      .limit(limit);
+    if (cursor) q = q.where(this.before('case_customer_fixed.reported_at', 'case_customer_fixed.case_id', cursor));
+    return (await q.execute()) as (CaseListRow & { reported_at: string; reported_by: string })[];
+  }
+
+  /** Records (or renews) a customer's "I have fixed it" for a case. */
+  async markReportedFixed(caseId: number, at: Date, by: string, messageId: number | null): Promise<void> {
+    const row = { reported_at: at.toISOString(), reported_by: by, message_id: messageId };
+    await this.db
+      .insertInto('case_customer_fixed')
+      .values({ case_id: caseId, ...row })
+      .onConflict((oc) => oc.column('case_id').doUpdateSet(row))
+      .execute();
+  }
+
+  async event(id: number) {
+    return this.db.selectFrom('events').select(['id', 'report_id', 'category', 'status', 'case_id', 'customer_id']).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** An event goes back to the start of correlation with a new category: no customer, no case, status new. */
+  async reclassifyEvent(id: number, category: string): Promise<void> {
+    await this.db.updateTable('events').set({ category, status: 'new', customer_id: null, service_id: null, case_id: null, resource: null, matched: null }).where('id', '=', id).execute();
+  }
+
+  /** A case lost events to a reclassification; returns how many it has left. */
+  async caseLostEvents(caseId: number, n: number, now: Date): Promise<number> {
+    await this.db
+      .updateTable('cases')
+      .set((eb) => ({ event_count: sql<number>`case when ${eb.ref('event_count')} > ${n} then ${eb.ref('event_count')} - ${n} else 0 end`, updated_at: now.toISOString() }))
+      .where('id', '=', caseId)
+      .execute();
+    const row = await this.db.selectFrom('cases').select('event_count').where('id', '=', caseId).executeTakeFirst();
+    return Number(row?.event_count ?? 0);
   }
 
   // ---- other queues --------------------------------------------------------------------------
@@ -233,7 +285,9 @@ export class ConsoleRepository {
               .where('case_workflow.finished', '=', 0)
               .where('case_workflow.deadline_at', '>=', now)
               .where('cases.closed_at', 'is', null)
-              .where('cases.status', '=', 'in-progress');
+              .where('cases.status', '=', 'in-progress')
+              .where((eb) => eb.not(eb.exists(eb.selectFrom('case_customer_fixed').select('case_customer_fixed.case_id').whereRef('case_customer_fixed.case_id', '=', 'cases.id'))))
+              .unionAll(db.selectFrom('case_customer_fixed').innerJoin('cases', 'cases.id', 'case_customer_fixed.case_id').select(sql`1`.as('x')).where('cases.closed_at', 'is', null));
           case 'overdue':
             return db
               .selectFrom('case_workflow')
