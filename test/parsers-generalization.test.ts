@@ -321,3 +321,17 @@ describe('padded pipe feeds', () => {
     ]);
   });
 });
+
+describe('JSON lines feeds', () => {
+  it('reads one record per line, with nested source fields', async () => {
+    const text = [
+      { time: '2026-03-01T10:00:00Z', source: { ip: '198.51.100.90', port: 4444 }, classification: 'botnet' },
+      { time: '2026-03-01T11:00:00Z', source: { ip: '198.51.100.91', port: 4445 }, classification: 'port scan' },
+    ].map((o) => JSON.stringify(o)).join('\n');
+    const r = await parseReport(lf(text), { filename: 'events.json' });
+    expect(r.events.map((e) => [e.ip, e.port, e.category])).toEqual([
+      ['198.51.100.90', 4444, 'compromised-host'],
+      ['198.51.100.91', 4445, 'port-scan'],
+    ]);
+  });
+});

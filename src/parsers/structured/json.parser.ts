@@ -13,6 +13,9 @@ export function parseStructuredJson(text: string, hints: StructuredHints): Parse
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
+    // JSON lines (one record per line), as many feeds deliver them.
+    const lines = jsonLines(text);
+    if (lines) return parseJsonRows(lines, hints);
     // Only claim broken JSON when it says it is a report; otherwise let another parser try.
     if (/"xarf_version"|"ReporterInfo"|"IODEF-Document"/.test(text.slice(0, 65536))) {
       return { format: 'json', events: [], error: `malformed JSON report: ${(err as Error).message}` };
@@ -79,8 +82,39 @@ function jsonRows(doc: unknown): Record<string, unknown>[] | null {
   return list as Record<string, unknown>[];
 }
 
+/** Records of a JSON-lines text, or null when its lines are not (almost all) JSON objects. */
+function jsonLines(text: string): Record<string, unknown>[] | null {
+  const lines = text.split(/\r?\n/, MAX_JSON_ROWS + 1).filter((l) => l.trim());
+  if (lines.length < 2 || lines.length > MAX_JSON_ROWS) return null;
+  const rows: Record<string, unknown>[] = [];
+  for (const line of lines) {
+    const t = line.trim();
+    if (!t.startsWith('{')) return null;
+    try {
+      const v = JSON.parse(t) as unknown;
+      if (v && typeof v === 'object' && !Array.isArray(v)) rows.push(v as Record<string, unknown>);
+    } catch {
+      return null;
+    }
+  }
+  return rows.length ? rows : null;
+}
+
+/** One level of nesting flattened ("source": {"ip": ..} -> "source_ip"), as feeds nest their fields. */
+function flatten(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [k2, v2] of Object.entries(v as Record<string, unknown>)) if (!(`${k}_${k2}` in out)) out[`${k}_${k2}`] = v2;
+    } else out[k] = v;
+  }
+  return out;
+}
+
 /** Flat JSON records read like a CSV table whose header is the first record's keys. */
-function parseJsonRows(rows: Record<string, unknown>[], hints: StructuredHints): ParseResult | null {
+function parseJsonRows(input: Record<string, unknown>[], hints: StructuredHints): ParseResult | null {
+  const nested = Object.values(input[0]).some((v) => v && typeof v === 'object' && !Array.isArray(v));
+  const rows = nested ? input.slice(0, MAX_JSON_ROWS + 1).map(flatten) : input;
   const header = Object.keys(rows[0]).slice(0, 512);
   const mapper = shadowserverMapper(header, hints) ?? genericTableMapper(header, hints, 'json-feed');
   if (!mapper) return null;
