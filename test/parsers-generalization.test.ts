@@ -335,3 +335,24 @@ describe('JSON lines feeds', () => {
     ]);
   });
 });
+
+describe('forwarded bounces', () => {
+  it('a bounce forwarded twice (Fw:Fwd:) is still a bounce', async () => {
+    const r = await parseReport(crlf(`From: someone@mail.example
+To: abuse@host.example
+Subject: Fw:Fwd: failure notice
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+   ---------- Forwarded message ---------
+   From: <MAILER-DAEMON@mx.host.example>
+   Subject: failure notice
+   Hi. This is the qmail-send program at mx.host.example.
+   I'm afraid I wasn't able to deliver your message to the following addresses.
+   This is a permanent error; I've given up. Sorry it didn't work out.
+   <info@host.example>:
+   552 sorry, mailbox full
+`));
+    expect(r.notActionable).toBe(true);
+    expect(r.events).toEqual([]);
+  });
+});

@@ -18,7 +18,7 @@ export function deliveryStatusReason(mail: MailMessage): string | null {
   }
   // Plain-text bounces of the common MTAs (qmail, Exim, Exchange, Postfix without a DSN part).
   const body = (mail.text || mail.htmlText).slice(0, 4000);
-  if (/^(undeliver(able|ed)|delivery (status notification|failure|has failed)|returned mail|mail delivery failed|failure notice|non-?delivery report)\b/i.test(mail.subject.replace(/^(re|fw|fwd|aw|wg):\s*/i, '')) &&
+  if (/^(undeliver(able|ed)|delivery (status notification|failure|has failed)|returned mail|mail delivery failed|failure notice|non-?delivery report)\b/i.test(mail.subject.replace(/^\s*((re|fw|fwd|aw|wg|tr|rv|i)\s*:\s*)+/i, '')) &&
       /(could not be delivered|delivery (has )?failed|permanent (error|failure)|user unknown|mailbox (unavailable|not found|full)|address rejected|this is the qmail-send program|created automatically by mail delivery software|undeliverable)/i.test(body)) {
     return 'delivery failure notice (bounce)';
   }
