@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { printJson, withDesk } from './context.js';
+import { categoryId, positiveInt } from './options.js';
 
 /** `abusedesk cases list|show`. */
 export function registerCases(program: Command): void {
@@ -10,11 +11,11 @@ export function registerCases(program: Command): void {
     .option('--json', 'a JSON array')
     .option('--status <status>', 'only cases with this status')
     .option('--customer <id>', 'only this customer')
-    .option('--category <id>', 'only this category')
-    .option('--limit <n>', 'at most n cases', '1000')
-    .action(async (opts: { json?: boolean; status?: string; customer?: string; category?: string; limit: string }) => {
+    .option('--category <id>', 'only this category', categoryId)
+    .option('--limit <n>', 'at most n cases', positiveInt, 1000)
+    .action(async (opts: { json?: boolean; status?: string; customer?: string; category?: string; limit: number }) => {
       await withDesk(async (desk) => {
-        const list = await desk.cases.list({ status: opts.status, customerId: opts.customer, category: opts.category, limit: Number(opts.limit) });
+        const list = await desk.cases.list({ status: opts.status, customerId: opts.customer, category: opts.category, limit: opts.limit });
         if (opts.json) return printJson(list);
         for (const c of list) {
           process.stdout.write(`#${c.id}\t${c.status}\t${c.customer}\t${c.category}\t${c.resource}\t${c.eventCount} events\t${c.firstSeen} .. ${c.lastSeen}\n`);
