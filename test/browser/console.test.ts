@@ -1,7 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { authFor } from '../../src/auth/auth.service.js';
 import { ActionRepository } from '../../src/storage/repositories/action.repository.js';
 import { NoteRepository } from '../../src/storage/repositories/note.repository.js';
+import { UserRepository } from '../../src/storage/repositories/user.repository.js';
 import { workflowOf } from '../../src/workflow/install.js';
 import { complaintMail, demoInventory } from './demo.js';
 import { addUser, type Browser, describeBrowser, ensureWebBuilt, launchBrowser, type Server, startServer } from './harness.js';
@@ -132,6 +134,27 @@ describeBrowser('the console', () => {
     for (const id of ids) {
       const notes = await new NoteRepository(server.desk.database.db).forCase(id);
       expect(notes.map((n) => n.text)).toContain('Same customer, same /28: handled together.');
+    }
+  });
+
+  it('signs in by the one-time link a first start prints, once', async () => {
+    const fresh = await launchBrowser();
+    try {
+      const p = await fresh.context.newPage();
+      p.setDefaultTimeout(10_000);
+      const user = await new UserRepository(server.desk.database.db).byEmail(ANA.email);
+      const token = await authFor(server.desk).issueLink(user!.id);
+      await p.goto(`${server.url}/console/sign-in?token=${encodeURIComponent(token)}`);
+      await p.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      expect(await p.locator('.whoami .who').textContent()).toBe(ANA.email);
+      // The token leaves the address bar once used.
+      await p.waitForURL((u) => u.pathname === '/console' && u.search === '');
+      // Signed out, the same link again: refused.
+      await p.evaluate(() => (globalThis as any).fetch('/api/v1/session', { method: 'DELETE', headers: { 'x-csrf-token': decodeURIComponent(/(?:^|; )csrf-token=([^;]+)/.exec((globalThis as any).document.cookie)?.[1] ?? '') } }));
+      await p.goto(`${server.url}/console/sign-in?token=${encodeURIComponent(token)}`);
+      await p.getByRole('alert').filter({ hasText: 'expired or was already used' }).waitFor();
+    } finally {
+      await fresh.close();
     }
   });
 });

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { authFor } from '../../src/auth/auth.service.js';
 import { buildReportMessage } from '../../src/intake/report-document.js';
+import { ConsoleRepository } from '../../src/storage/repositories/console.repository.js';
 import { UserRepository } from '../../src/storage/repositories/user.repository.js';
 import { complaintMail, demoInventory } from './demo.js';
 import { addUser, type Browser, describeBrowser, ensureWebBuilt, launchBrowser, type Server, startServer } from './harness.js';
@@ -97,6 +98,19 @@ describeBrowser('the portal', () => {
     const bodies = (res.messages as { direction: string; body: string }[]).filter((m) => m.direction === 'in').map((m) => m.body);
     expect(bodies.some((b) => b.includes('old WordPress install'))).toBe(true);
     expect(bodies.some((b) => b.includes('Server reinstalled from a clean image.'))).toBe(true);
+    // The portal's own route took it: the case waits for an operator to verify it, first in the awaiting-customer queue.
+    const fixed = await new ConsoleRepository(server.desk.database.db).reportedFixed(50);
+    expect(fixed.map((c) => c.id)).toContain(jansenCase);
+  });
+
+  it('shows the acceptable use policy in force, section by section', async () => {
+    await page.getByRole('link', { name: 'Acceptable use policy' }).click();
+    await page.waitForURL(/\/portal\/aup$/);
+    await page.getByRole('heading', { name: 'Storage and distribution of copyrighted material' }).waitFor();
+    expect(await page.locator('.aup-text').textContent()).toContain('valid license');
+    expect(await page.locator('main').textContent()).toContain('2026.11.1');
+    await page.goBack();
+    await page.waitForURL(new RegExp(`/portal/cases/${jansenCase}$`));
   });
 
   it('speaks Dutch and French', async () => {
