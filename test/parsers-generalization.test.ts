@@ -185,7 +185,7 @@ proxy|198.51.100.32|64500|2026-03-01 12:00:00|socks4;|Example Net
 });
 
 describe('auto-replies in other languages', () => {
-  // A subject ending in a non-ASCII letter ("automática") defeated a trailing \b.
+  // Wordings in more languages; one ending in a non-ASCII letter ("ответ") defeated a trailing \b.
   for (const subject of ['Respuesta automática: abuse report', 'Resposta automática: abuse report', 'Automaattinen vastaus: abuse report', 'Автоматический ответ: abuse report']) {
     it(subject, async () => {
       const r = await parseReport(crlf(`From: someone@corp.example\nTo: abuse@host.example\nSubject: ${subject}\nDate: Mon, 2 Mar 2026 10:00:00 +0000\n\nAway until Monday; your message about 198.51.100.40 will be read then.\n`));
@@ -354,5 +354,63 @@ Date: Mon, 2 Mar 2026 10:00:00 +0000
 `));
     expect(r.notActionable).toBe(true);
     expect(r.events).toEqual([]);
+  });
+});
+
+describe('a machine-readable report forwarded with a long signature', () => {
+  it('reads the embedded ARF report however much the forwarder wrote', async () => {
+    const disclaimer = 'This e-mail and any attachment are confidential and intended solely for the addressee. '.repeat(12);
+    const r = await parseReport(crlf(`From: Colleague <noc@partner.example>
+To: abuse@host.example
+Subject: Fwd: complaint from a mailbox provider
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="f"
+
+--f
+Content-Type: text/plain
+
+Hi, please see the forwarded feedback report below.
+
+--
+Network Operations
+${disclaimer}
+
+--f
+Content-Type: message/rfc822
+
+From: fbl@mailbox.example
+To: fbl@partner.example
+Subject: FW: cheap watches
+Date: Mon, 2 Mar 2026 09:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="a"
+
+--a
+Content-Type: text/plain
+
+This is an email abuse report for an email message received from IP 198.51.100.99.
+
+--a
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: FBL/1.0
+Version: 1
+Source-IP: 198.51.100.99
+Arrival-Date: Mon, 2 Mar 2026 08:00:00 +0000
+
+--a
+Content-Type: text/rfc822-headers
+
+Received: from out.sender.example (out.sender.example [198.51.100.99]) by mx.mailbox.example; Mon, 2 Mar 2026 08:00:00 +0000
+From: offers@sender.example
+Subject: cheap watches
+
+--a--
+--f--
+`));
+    expect(r.format).toBe('arf');
+    expect(r.events[0]).toMatchObject({ ip: '198.51.100.99', category: 'spam' });
   });
 });

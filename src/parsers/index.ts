@@ -125,12 +125,18 @@ async function parseMailReport(mail: MailMessage, hints: ParseHints, depth: numb
   const notReport = notAReportReason(mail);
   if (notReport) return { format: 'not-a-report', events: [], error: null, notActionable: true, notActionableReason: notReport };
 
-  // A forward whose only content is the original report: parse the embedded mail as the report.
-  if (depth < MAX_FORWARD_DEPTH && mail.embedded.length === 1 && isBareForward(mail)) {
-    const inner = await parseMailReport(mail.embedded[0], hints, depth + 1);
-    // Only a recognized format inside wins; a forwarded spam or complaint is read below with
-    // the forwarder as reporter (the free-text reader includes the embedded text).
-    if ((inner.events.length && inner.format !== 'freetext' && inner.format !== 'direct-spam') || inner.notActionable) return inner;
+  // A forward of the original report: parse the embedded mail as the report. Only a recognized
+  // format inside wins; a forwarded spam or complaint is read below with the forwarder as
+  // reporter (the free-text reader includes the embedded text). A machine-readable report
+  // (ARF, X-ARF, SpamCop...) wins however much the forwarder wrote around it (signatures,
+  // disclaimers); a not-a-report inside only when the forward adds little of its own.
+  if (depth < MAX_FORWARD_DEPTH && mail.embedded.length >= 1 && mail.embedded.length <= 3) {
+    const bare = mail.embedded.length === 1 && isBareForward(mail);
+    for (const embedded of mail.embedded) {
+      const inner = await parseMailReport(embedded, hints, depth + 1);
+      if (inner.events.length && inner.format !== 'freetext' && inner.format !== 'direct-spam' && inner.format !== 'text') return inner;
+      if (bare && inner.notActionable) return inner;
+    }
   }
   // A wrapper around the report itself (certified-mail gateways, signing relays, a resend): the
   // embedded message was written to the same recipient as the wrapper, so it is the complaint,
