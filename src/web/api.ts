@@ -151,6 +151,10 @@ export const api = {
     reply: (caseId: number, body: string, subject?: string) => request<CaseMessage>('POST', `/cases/${caseId}/messages`, { body, as: 'operator', ...(subject ? { subject } : {}) }),
     bulk: (ids: number[], op: 'note' | 'close', args: { text?: string; reason?: string } = {}) => request<{ done: number; failed?: { id: number; error: string }[] }>('POST', '/cases/bulk', { ids, op, ...args }),
   },
+  events: {
+    /** An unclassified, new or unassigned event goes back to correlation with this category. */
+    setCategory: (eventId: number, category: string) => request<{ eventId: number; from: string; to: string; previousCase: number | null; job: number }>('POST', `/events/${eventId}/category`, { category }),
+  },
   reports: {
     list: (status?: string) => request<ReportSummary[]>('GET', `/reports${qs({ status })}`),
     /** The report as text (headers, body, attachments, SPF/DKIM/DMARC); falls back to the plain summary. */

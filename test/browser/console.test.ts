@@ -137,6 +137,23 @@ describeBrowser('the console', () => {
     }
   });
 
+  it('gives an unclassified complaint its category from the case page, previewed first', async () => {
+    const raw = `From: someone@example.org\r\nTo: abuse@provider.example\r\nSubject: strange thing\r\nMessage-ID: <odd-1@example.org>\r\nDate: ${new Date().toUTCString()}\r\n\r\nHello, something odd is going on with 192.0.2.22, please look.\r\n`;
+    await server.desk.ingest.submit({ raw: Buffer.from(raw), channel: 'smtp' });
+    await server.desk.worker.runUntilIdle();
+    const odd = (await server.desk.cases.list()).find((x) => x.resource === '192.0.2.22' && x.category === 'unclassified');
+    if (!odd) throw new Error('the complaint opened no unclassified case');
+    await page.goto(`${server.url}/console/cases/${odd.id}`);
+    await page.locator('select[name=reclassify]').selectOption('compromised-host');
+    expect(await page.getByTestId('reclassify-preview').textContent()).toMatch(/1 event go back to correlation as compromised-host/);
+    await page.getByRole('button', { name: 'Reclassify' }).click();
+    await page.getByRole('status').filter({ hasText: 'sent back to correlation as compromised-host' }).waitFor();
+    await server.desk.worker.runUntilIdle();
+    const now = await server.desk.cases.list();
+    expect(now.find((x) => x.id === odd.id)?.status).toBe('closed');
+    expect(now.find((x) => x.resource === '192.0.2.22' && x.category === 'compromised-host')).toBeTruthy();
+  });
+
   it('signs in by the one-time link a first start prints, once', async () => {
     const fresh = await launchBrowser();
     try {

@@ -6,6 +6,7 @@ import { CLAUSES } from '../shared/policy';
 import { Link } from '../shared/router';
 import { Category, Loading, Pill, Problem } from '../shared/ui';
 import { NextSteps } from './NextSteps';
+import { Reclassify } from './Reclassify';
 import { ReportViewer } from './ReportViewer';
 
 interface Entry {
@@ -207,6 +208,7 @@ export function CaseView(props: { id: number; session: Session }) {
         </div>
         <aside className="case-side">
           <NextSteps c={c} session={props.session} contacts={cust?.contacts ?? []} onChanged={data.reload} />
+          <Reclassify c={c} onChanged={data.reload} />
           <section className="card">
             <h3>Customer</h3>
             {customer.loading ? (
