@@ -414,3 +414,20 @@ Subject: cheap watches
     expect(r.events[0]).toMatchObject({ ip: '198.51.100.99', category: 'spam' });
   });
 });
+
+describe('hosts taking part in a DDoS', () => {
+  it('is a DoS report even when it explains how the host was probably compromised', async () => {
+    const r = await parseReport(crlf(`From: NOC <noc@gameservers.example>
+To: abuse@host.example
+Subject: Compromised host used for an attack: 198.51.100.120
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+
+An IP address (198.51.100.120) under your control appears to have attacked one of our customers
+as part of a coordinated DDoS botnet. It is possible that this host is a compromised webhost,
+a compromised router or another compromised device.
+
+2026-03-02 09:58:00 IP 198.51.100.120.3139 > 203.0.113.9.14597: UDP, length 1205
+`));
+    expect(r.events[0]).toMatchObject({ ip: '198.51.100.120', category: 'dos' });
+  });
+});
