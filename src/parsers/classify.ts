@@ -35,7 +35,7 @@ const RULES: Rule[] = [
   { category: 'spam', type: 'smtp-abuse', weight: 4, re: /\bpostfix\b|NOQUEUE:\s+reject|\bRCPT\s+from\b|attempts?\s+against\s+(postfix|exim|sendmail|smtp)|exim\S*\s+.*rejected\s+RCPT|spam\s*trap\s*hit|spamtrap/gi },
   { category: 'compromised-host', type: 'login-attack', weight: 4, re: /failed\s+password\s+for|invalid\s+user\s+\w+\s+from|sshd\[\d+\]|authentication\s+failure;|sasl\s+login\s+authentication\s+failed|intrusion\s+attempts?|\bwp-login\.php|xmlrpc\.php/gi },
   // A host that took part in a DDoS: the attack is the abuse to act on, whatever compromised it.
-  { category: 'dos', type: 'ddos-participant', weight: 10, re: /(part\s+of|participat\w*\s+in|used\s+(in|for))\s+(a|an|the)?\s*([\w.,-]+\s+){0,4}d?dos\b|\bd?dos\s+(attacks?|botnet|flood)\s+(from|originat\w*|against|on|targeting)\b/gi },
+  { category: 'dos', type: 'ddos-participant', weight: 14, re: /(part\s+of|participat\w*\s+in|used\s+(in|for))\s+(a|an|the)?\s*([\w.,-]+\s+){0,4}d?dos\b|\bd?dos\s+(attacks?|botnet|flood)\s+(from|originat\w*|against|on|targeting)\b/gi },
   // A host infected by malware is a victim to clean up (botnet drone), not a malware distributor.
   { category: 'compromised-host', type: 'infected', weight: 6, re: /infect(ion|ed)\s+(with|by)\s+(the\s+)?(malware|malicious|a\s+virus|a\s+trojan|a\s+bot|ransomware)|(malware|bot|virus|trojan)[\s-]+infect(ion|ed)|infected\s+(systems?|hosts?|devices?|machines?|computers?|clients?)|potential(ly)?\s+infect(ion|ed)/gi },
   { category: 'compromised-host', type: 'attack', weight: 2, re: /(abuse|attacks?|intrusion)\s+(report\s+)?(about|from)\s+(the\s+)?(ip|your)/gi },
