@@ -431,3 +431,16 @@ a compromised router or another compromised device.
     expect(r.events[0]).toMatchObject({ ip: '198.51.100.120', category: 'dos' });
   });
 });
+
+describe('hotline notices in other languages', () => {
+  for (const [lang, words] of [
+    ['de', 'wir wurden auf Darstellungen sexuellen Missbrauchs von Kindern unter folgender Adresse hingewiesen'],
+    ['fr', 'nous avons reçu un signalement de contenus pédopornographiques à cette adresse'],
+    ['es', 'hemos recibido una denuncia de pornografía infantil alojada en esta dirección'],
+  ] as const) {
+    it(lang, async () => {
+      const r = await parseReport(crlf(`From: Hotline <report@hotline.example>\nTo: abuse@host.example\nSubject: Hotline notice 4711\nDate: Mon, 2 Mar 2026 10:00:00 +0000\n\nHello, ${words}:\nhttp://files.example/gallery/123\n`));
+      expect(r.events[0]).toMatchObject({ url: 'http://files.example/gallery/123', category: 'child-abuse' });
+    });
+  }
+});

@@ -14,7 +14,7 @@ interface Rule {
 }
 
 const RULES: Rule[] = [
-  { category: 'child-abuse', type: 'child-abuse', weight: 8, re: /child[\s_-]*(sexual[\s_-]*)?(abuse|exploitation|porn)|\bcsam\b|\bcsem\b|kinderporn|pedophil|paedophil|underage\s+(sexual|porn)|minors?\s+in\s+sexual/gi },
+  { category: 'child-abuse', type: 'child-abuse', weight: 8, re: /child[\s_-]*(sexual[\s_-]*)?(abuse|exploitation|porn)|\bcsam\b|\bcsem\b|kinderporn|pedophil|paedophil|underage\s+(sexual|porn)|minors?\s+in\s+sexual|pornogra(f|ph)[íi]a\s+infantil|p[ée]dopornogra|pedopornogra|sexuell\w*\s+missbrauch\w*\s+(von\s+)?(kind|minderj)|missbrauchsdarstellung|abus\s+sexuels?\s+(sur|d.)\s*(des\s+)?(enfants?|mineurs?)|abuso\s+sexual\s+infantil|abus[io]\s+sessual\w*\s+su\s+minori|seksueel\s+misbruik\s+van\s+kinderen/gi },
   { category: 'spamvertising', type: 'spamvertised', weight: 5, re: /spamverti[sz]/gi },
   { category: 'harvesting', type: 'harvesting', weight: 5, re: /harvest(er|ing)\b|address[\s-]+harvest|e-?mail\s+(address\s+)?(scrap|harvest)/gi },
   { category: 'phishing', type: 'phishing', weight: 5, re: /phish|hame[çc]onnage|social[\s-]+engineering|suplantaci[óo]n\s+de\s+identidad|credential[\s-]+(theft|harvest|steal)|fake\s+(login|bank)|spoofed\s+(site|page|login)|imperson\w+\s+(our|the)\s+(bank|brand|login)/gi },
