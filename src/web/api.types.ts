@@ -303,6 +303,8 @@ export interface PortalCaseDetail extends PortalCase {
   events: { id: number; type: string; occurredAt: string; resource: string | null; port?: number | null; evidence: Record<string, unknown> }[];
   messages: CaseMessage[];
   actions?: { kind: string; status: string; dueAt: string | null }[];
+  /** When the customer last said "I have fixed it" (an operator verifies and resolves). */
+  reportedFixedAt?: string | null;
 }
 
 export interface InvoiceLine {

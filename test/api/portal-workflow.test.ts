@@ -100,6 +100,7 @@ describeEachEngine('portal and console gaps: AUP, reported fixed, reclassify', (
   it("takes a customer's 'I have fixed it' on its own open case only, pauses the clock and puts the case before an operator", async () => {
     await submit('copyright', ipOf('copyright', CATS));
     const [kase] = await desk.cases.list({ customerId: 'c-copyright', category: 'copyright' });
+    expect((await as(custA, 'GET', `/api/v1/portal/cases/${kase.id}`)).json().reportedFixedAt).toBeNull();
     const waiting = (await as(analyst, 'GET', '/api/v1/queues/awaiting-customer')).json();
     expect(waiting.find((i: { id: number }) => i.id === kase.id)?.detail).toMatch(/^deadline /);
 
@@ -115,6 +116,7 @@ describeEachEngine('portal and console gaps: AUP, reported fixed, reclassify', (
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ caseId: kase.id, reportedFixedAt: clock.now().toISOString() });
     const detail = (await as(custA, 'GET', `/api/v1/portal/cases/${kase.id}`)).json();
+    expect(detail.reportedFixedAt).toBe(clock.now().toISOString());
     expect(detail.messages.map((m: { body: string }) => m.body)).toContain(`${FIXED_MARKER}\n\nWe removed the files.`);
     const audit = await new AuditRepository(desk.database.db).forEntity('case', kase.id);
     const replied = audit.find((a) => a.action === 'customer-replied');

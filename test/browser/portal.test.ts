@@ -92,6 +92,8 @@ describeBrowser('the portal', () => {
     await page.locator('textarea[name=fixed-note]').fill('Server reinstalled from a clean image.');
     await page.getByRole('button', { name: 'Mark as fixed' }).click();
     await page.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();
+    // Reloaded, the page says it was reported fixed (and the customer may still write or say so again).
+    await page.getByTestId('reported-fixed').waitFor();
 
     // What the operators see: both messages on the case, from the customer.
     const res = await page.evaluate(async (id) => (await (globalThis as any).fetch(`/api/v1/portal/cases/${id}`)).json(), jansenCase);

@@ -86,6 +86,7 @@ export function portalRoutes(desk: AbuseDesk): FastifyPluginAsyncZod {
               events: z.array(z.object({ id: z.number(), type: z.string(), occurredAt: z.string(), resource: z.string().nullable(), port: z.number().nullable(), evidence: z.record(z.string(), z.unknown()) })),
               messages: z.array(z.object({ id: z.number(), direction: z.enum(['in', 'out']), subject: z.string(), body: z.string(), at: z.string() })),
               actions: z.array(z.object({ kind: z.string(), status: z.string(), dueAt: z.string().nullable() })),
+              reportedFixedAt: z.string().nullable(),
             }),
             404: errorSchema,
           },
@@ -95,7 +96,7 @@ export function portalRoutes(desk: AbuseDesk): FastifyPluginAsyncZod {
         const c = await new CaseRepository(db).get(req.params.id);
         if (!c || c.customer_id !== customerScope(req)) return reply.code(404).send(notFound);
         const repo = new ConsoleRepository(db);
-        const [events, actions, messages, state] = await Promise.all([new EventRepository(db).forCase(c.id, 200), new ActionRepository(db).forCase(c.id), repo.messagesForCase(c.id), repo.workflowState(c.id)]);
+        const [events, actions, messages, state, reportedFixedAt] = await Promise.all([new EventRepository(db).forCase(c.id, 200), new ActionRepository(db).forCase(c.id), repo.messagesForCase(c.id), repo.workflowState(c.id), repo.reportedFixedAt(c.id)]);
         const shown = portalActions(actions);
         const next = shown.find((a) => ['proposed', 'approved', 'running', 'waiting'].includes(a.status));
         return {
@@ -103,6 +104,7 @@ export function portalRoutes(desk: AbuseDesk): FastifyPluginAsyncZod {
           events: events.filter((e) => e.customer_id === c.customer_id).map((e) => portalEvent(e, c.resource)),
           messages: portalMessages(messages),
           actions: shown,
+          reportedFixedAt,
         };
       },
     );

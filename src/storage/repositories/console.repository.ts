@@ -194,6 +194,12 @@ export class ConsoleRepository {
     return (await q.execute()) as (CaseListRow & { reported_at: string; reported_by: string })[];
   }
 
+  /** When the customer last reported a case fixed, if it did. */
+  async reportedFixedAt(caseId: number): Promise<string | null> {
+    const row = await this.db.selectFrom('case_customer_fixed').select('reported_at').where('case_id', '=', caseId).executeTakeFirst();
+    return row?.reported_at ?? null;
+  }
+
   /** Records (or renews) a customer's "I have fixed it" for a case. */
   async markReportedFixed(caseId: number, at: Date, by: string, messageId: number | null): Promise<void> {
     const row = { reported_at: at.toISOString(), reported_by: by, message_id: messageId };

@@ -105,6 +105,11 @@ export function PortalCase(props: { id: number }) {
       )}
       {!closed && !isResource && (
         <section className="card">
+          {c.reportedFixedAt && (
+            <p className="muted" data-testid="reported-fixed">
+              {t.fixedReported} {fmtDate(c.reportedFixedAt, lang)}. {t.fixedDone}
+            </p>
+          )}
           {fixing ? (
             <form
               onSubmit={async (e) => {
