@@ -444,3 +444,14 @@ describe('hotline notices in other languages', () => {
     });
   }
 });
+
+describe('complaints in Cyrillic and Polish', () => {
+  it('a Russian phishing notice', async () => {
+    const r = await parseReport(crlf(`From: CERT <cert@cert.example>\nTo: abuse@host.example\nSubject: Инцидент 1234\nDate: Mon, 2 Mar 2026 10:00:00 +0000\nContent-Type: text/plain; charset=utf-8\n\nОбнаружен фишинговый сайт на вашем хостинге: http://bank-login.example/secure/\nПросим заблокировать.\n`));
+    expect(r.events[0]).toMatchObject({ url: 'http://bank-login.example/secure/', category: 'phishing' });
+  });
+  it('a Polish malware notice', async () => {
+    const r = await parseReport(crlf(`From: CERT <cert@cert.example>\nTo: abuse@host.example\nSubject: Zgłoszenie 99\nDate: Mon, 2 Mar 2026 10:00:00 +0000\nContent-Type: text/plain; charset=utf-8\n\nNa serwerze 198.51.100.130 wykryto złośliwe oprogramowanie rozsyłane pod adresem http://198.51.100.130/x.exe\n`));
+    expect(r.events[0]?.category).toBe('malware');
+  });
+});
