@@ -455,3 +455,20 @@ describe('complaints in Cyrillic and Polish', () => {
     expect(r.events[0]?.category).toBe('malware');
   });
 });
+
+describe('complaints in Japanese and Chinese', () => {
+  it('an ISO-2022-JP phishing notice names its category in katakana', async () => {
+    // "フィッシングサイト" (phishing site) in ISO-2022-JP, then an ASCII URL.
+    const jis = Buffer.from('1b24422555252325432537257325302521254925481b2842', 'hex');
+    const r = await parseReport(Buffer.concat([
+      Buffer.from('From: cert@jp.example\r\nTo: abuse@host.example\r\nSubject: notice\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\n\r\n'),
+      jis,
+      Buffer.from(': http://login.shop.example/verify\r\n'),
+    ]));
+    expect(r.events[0]).toMatchObject({ url: 'http://login.shop.example/verify', category: 'phishing' });
+  });
+  it('a Chinese spam complaint', async () => {
+    const r = await parseReport(crlf(`From: user@cn.example\nTo: abuse@host.example\nSubject: 投诉\nDate: Mon, 2 Mar 2026 10:00:00 +0000\nContent-Type: text/plain; charset=utf-8\n\n您的服务器 198.51.100.140 发送垃圾邮件。\n`));
+    expect(r.events[0]).toMatchObject({ ip: '198.51.100.140', category: 'spam' });
+  });
+});
