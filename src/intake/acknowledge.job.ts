@@ -3,6 +3,7 @@ import type { PipelineContext } from '../pipeline/context.js';
 import type { JobType } from '../pipeline/worker.js';
 import { JobRepository } from '../storage/repositories/job.repository.js';
 import { IntakeRepository } from '../storage/repositories/intake.repository.js';
+import { automaticReport } from './auto-reply.js';
 import { ACK_JOB } from './intake.js';
 
 /**
@@ -29,6 +30,15 @@ export function acknowledgeJob(ctx: PipelineContext, mailer: Mailer, from: strin
       }
       const report = await new IntakeRepository(ctx.db).reportForFollowup(reportId);
       if (!report) throw new Error(`report ${reportId} does not exist`);
+      // Parsed by now as a rule (its parse job was queued first); the headers alone did not show it.
+      const automatic = automaticReport({ ...report, meta: safeMeta(report.meta) });
+      if (automatic) {
+        await ctx.db.transaction().execute(async (tx) => {
+          await new IntakeRepository(tx).setFollowup(reportId, ACK_JOB, 'skipped', automatic, ctx.clock.now());
+          await new JobRepository(tx).complete(job);
+        });
+        return;
+      }
       await new IntakeRepository(ctx.db).setFollowup(reportId, ACK_JOB, 'attempted', null, ctx.clock.now());
       let messageId: string;
       try {
@@ -66,4 +76,12 @@ export function acknowledgeJob(ctx: PipelineContext, mailer: Mailer, from: strin
       await new IntakeRepository(ctx.db).setFollowup(reportId, ACK_JOB, 'failed', error, ctx.clock.now());
     },
   };
+}
+
+function safeMeta(text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
 }

@@ -46,3 +46,22 @@ export function ackDecision(raw: Uint8Array | null, opts: { envelopeSender?: str
   if (own.includes(to.toLowerCase())) return { skip: 'the sender is AbuseDesk itself' };
   return { to };
 }
+
+/**
+ * Formats that machines write: feedback loops, feeds, XARF, spam traps, and spam sent straight to
+ * abuse@. RFC 3834 counts them as automatic even without an Auto-Submitted header; answering a
+ * feed spams its robot, answering spam hits a forged sender (backscatter).
+ */
+const AUTOMATIC_FORMATS = new Set(['arf', 'x-arf', 'xarf-v3', 'xarf-v4', 'iodef', 'acns', 'spamcop', 'shadowserver-csv', 'csv-table', 'csv-stream', 'dmarc-aggregate', 'honeypot-digest', 'safebrowsing-xml', 'google-safebrowsing', 'spam-trap', 'direct-spam', 'download-notice']);
+
+/**
+ * Why a parsed mail must not be acknowledged, or null. Only for what arrived as mail: a form or
+ * API submission is stored in a machine format but written by the person who gave its contact.
+ */
+export function automaticReport(r: { channel: string; status: string; format: string | null; meta?: Record<string, unknown> }): string | null {
+  const asMail = r.channel === 'smtp' || r.channel === 'imap' || (r.channel === 'api' && r.meta?.kind === 'message');
+  if (!asMail) return null;
+  if (r.status === 'not-actionable') return 'not a report (bounce, auto-reply or opt-out)';
+  const machine = (r.format ?? '').split('+').find((f) => AUTOMATIC_FORMATS.has(f));
+  return machine ? `machine-made report (${machine})` : null;
+}

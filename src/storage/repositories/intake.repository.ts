@@ -40,8 +40,8 @@ export class IntakeRepository {
   }
 
   /** What the follow-up jobs need to know about a stored report. */
-  async reportForFollowup(reportId: number): Promise<{ id: number; raw: Buffer; channel: string; reporter: string | null; subject: string | null; message_id: string | null; meta: string } | undefined> {
-    return this.db.selectFrom('reports').select(['id', 'raw', 'channel', 'reporter', 'subject', 'message_id', 'meta']).where('id', '=', reportId).executeTakeFirst();
+  async reportForFollowup(reportId: number): Promise<{ id: number; raw: Buffer; channel: string; reporter: string | null; subject: string | null; message_id: string | null; meta: string; status: string; format: string | null } | undefined> {
+    return this.db.selectFrom('reports').select(['id', 'raw', 'channel', 'reporter', 'subject', 'message_id', 'meta', 'status', 'format']).where('id', '=', reportId).executeTakeFirst();
   }
 
   /** Reports of the given channels whose follow-ups were never planned (the process stopped between storing and planning). */
