@@ -472,3 +472,17 @@ describe('complaints in Japanese and Chinese', () => {
     expect(r.events[0]).toMatchObject({ ip: '198.51.100.140', category: 'spam' });
   });
 });
+
+describe('truncated ACNS', () => {
+  it('a notice cut off before its end is rejected with the reason', async () => {
+    const r = await parseReport(lf(`<?xml version="1.0" encoding="UTF-8"?>
+<Infringement xmlns="http://www.acns.net/ACNS">
+  <Case><ID>T-1</ID></Case>
+  <Complainant><Entity>Studio</Entity></Complainant>
+  <Source>
+    <TimeStamp>2026-02-27T22:10:01Z</TimeStamp>
+    <IP_Address>203.0.113.`), { filename: 'notice.xml' });
+    expect(r.events).toEqual([]);
+    expect(r.error).toMatch(/truncated/);
+  });
+});

@@ -37,7 +37,15 @@ export function hasAcns(text: string): boolean {
 export function extractAcnsFromText(text: string, hints: StructuredHints = {}): ParseResult | null {
   let source = text;
   if (!hasAcns(source) && /&lt;(?:[\w-]+:)?Infringement\b/.test(source)) source = decodeXmlText(source.replace(/<[^>]+>/g, ''));
-  if (!hasAcns(source)) return null;
+  if (!hasAcns(source)) {
+    // A document that is an ACNS notice from its first element but never closes it was cut off
+    // (a size limit, a broken relay): rejected with the reason rather than read as prose.
+    const head = source.replace(/^\uFEFF/, '').trimStart().slice(0, 2048);
+    if (/^(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<(?:[\w-]+:)?Infringement\b/.test(head) && /acns\.net|<(?:[\w-]+:)?(Complainant|Case)>/i.test(head)) {
+      return { format: 'acns', events: [], error: 'ACNS notice is truncated: the document never closes its <Infringement> element' };
+    }
+    return null;
+  }
   try {
     assertSafeXml(source);
   } catch (err) {
