@@ -103,10 +103,13 @@ function xarfDocuments(r: StructuredReport, [category, type]: [string, string], 
   };
   const out: Record<string, unknown>[] = [];
   const add = (source: string, extra: Record<string, unknown> = {}) => out.push({ ...base, report_id: randomUUID(), source_identifier: source, ...extra });
-  if (r.ip) add(r.ip);
-  if (r.url) {
-    const host = hostOf(r.url);
-    if (host) add(host, { url: r.url });
+  const host = r.url ? hostOf(r.url) : null;
+  // A website and the address it is served from are one thing: one event whose IP finds who hosts
+  // it even when the site's domain is not ours, and whose URL keeps a web case keyed by the site.
+  if (r.ip && r.url && host) add(r.ip, { url: r.url });
+  else {
+    if (r.ip) add(r.ip);
+    if (r.url && host) add(host, { url: r.url });
   }
   if (r.domain) add(r.domain);
   if (r.email) {
