@@ -270,6 +270,13 @@ Please inform your customers.
   });
 });
 
+describe('devices compromised with malware', () => {
+  it('is a compromised-host notice', async () => {
+    const r = await parseReport(crlf(`From: National Cyber Centre <incident@cyber.example>\nTo: abuse@host.example\nSubject: Cyber Event Report\nDate: Mon, 2 Mar 2026 10:00:00 +0000\n\nWe received a report indicating devices hosted within your infrastructure may be compromised with malware:\n198.51.100.150\nPlease investigate.\n`));
+    expect(r.events[0]).toMatchObject({ ip: '198.51.100.150', category: 'compromised-host' });
+  });
+});
+
 describe('a bare address list attached to a notice', () => {
   it('reads each row with its time and takes the category from the notice', async () => {
     const list = Buffer.from('ip_address,hostname,timestamp\n198.51.100.70,PC-01,2026-02-20 08:00:00\n198.51.100.71,PC-02,2026-02-21 09:30:00\n').toString('base64');
