@@ -55,6 +55,14 @@ it('parses without a database, one JSON line per report', slow, async () => {
   expect(out.events[0]).toMatchObject({ category: 'spam', ip: '192.0.2.5', occurredAt: '2025-02-10T08:00:00.000Z' });
 });
 
+it('parses the paths that exist and names the ones that do not, exiting non-zero', slow, async () => {
+  writeFileSync(join(dir, 'q.eml'), arfReport({ ip: '192.0.2.6', arrival: '2025-02-10T08:00:00Z' }));
+  const failed = await abusedesk('parse', '--json', join(dir, 'missing.eml'), join(dir, 'q.eml')).catch((e: { code: number; stdout: string; stderr: string }) => e);
+  expect('code' in failed && failed.code).toBe(1);
+  expect(failed.stderr).toMatch(/missing\.eml: no such file or directory/);
+  expect(JSON.parse(failed.stdout.trim()).events[0]).toMatchObject({ ip: '192.0.2.6' });
+});
+
 it('serves /healthz on SQLite with nothing else set up', slow, async () => {
   const child = spawn(process.execPath, [...cli, 'serve'], { env: { ...env, ABUSEDESK_HTTP_PORT: '0', ABUSEDESK_SMTP_PORT: '0', ABUSEDESK_DATA_DIR: join(dir, 'served') }, cwd: root });
   try {

@@ -2,7 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { LARGE_REPORT_BYTES } from '../services/ingest.service.js';
-import { listFiles, readReports } from '../intake/files.js';
+import { listFiles, partitionPaths, readReports } from '../intake/files.js';
 import { withDesk } from './context.js';
 import { Progress } from './progress.js';
 
@@ -16,7 +16,10 @@ export function registerIngest(program: Command): void {
     .argument('<paths...>', 'files or directories')
     .action(async (paths: string[]) => {
       await withDesk(async (desk) => {
-        const files = listFiles(paths);
+        const { found, missing } = partitionPaths(paths);
+        for (const m of missing) process.stderr.write(`${m}: no such file or directory\n`);
+        if (missing.length) process.exitCode = 1;
+        const files = listFiles(found);
         const progress = new Progress('ingest');
         const totals = { reports: 0, duplicates: 0, events: 0, failed: 0 };
         let pending: { name: string; reportId: number; duplicate: boolean; big?: boolean }[] = [];

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { listFiles, readReports } from '../intake/files.js';
+import { listFiles, partitionPaths, readReports } from '../intake/files.js';
 import { parseReport } from '../parsers/index.js';
 import { Progress } from './progress.js';
 
@@ -12,7 +12,10 @@ export function registerParse(program: Command): void {
     .option('--json', 'one JSON object per report per line')
     .argument('<paths...>', 'files or directories')
     .action(async (paths: string[], opts: { json?: boolean }) => {
-      const files = listFiles(paths);
+      const { found, missing } = partitionPaths(paths);
+      for (const m of missing) process.stderr.write(`${m}: no such file or directory\n`);
+      if (missing.length) process.exitCode = 1;
+      const files = listFiles(found);
       const progress = new Progress('parse');
       let reports = 0;
       let failed = 0;

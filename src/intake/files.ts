@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 /** One report read from disk: a file, or one message of an mbox. */
@@ -18,6 +18,11 @@ export function isMaildir(dir: string): boolean {
       return false;
     }
   });
+}
+
+/** Splits command-line paths into those that exist and those that do not, so one typo does not stop a whole run. */
+export function partitionPaths(paths: string[]): { found: string[]; missing: string[] } {
+  return { found: paths.filter((p) => existsSync(p)), missing: paths.filter((p) => !existsSync(p)) };
 }
 
 /**
