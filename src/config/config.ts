@@ -16,7 +16,7 @@ const schema = z.object({
   /** SMTP intake for abuse@. */
   ABUSEDESK_SMTP_HOST: z.string().default('127.0.0.1'),
   ABUSEDESK_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
-  /** Comma-separated addresses the SMTP intake accepts (plus-addressed variants included); unset = every recipient. */
+  /** Addresses the SMTP intake accepts, separated by commas, semicolons or spaces (plus-addressed variants included); unset = every recipient. */
   ABUSEDESK_ABUSE_ADDRESSES: z.string().optional(),
   /** PEM certificate and key files for STARTTLS on the SMTP intake; both set = STARTTLS offered, unset = plain SMTP only. */
   ABUSEDESK_SMTP_TLS_CERT: z.string().optional(),
@@ -83,7 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtp: {
       host: e.ABUSEDESK_SMTP_HOST,
       port: e.ABUSEDESK_SMTP_PORT,
-      abuseAddresses: e.ABUSEDESK_ABUSE_ADDRESSES ? e.ABUSEDESK_ABUSE_ADDRESSES.split(',').map((a) => a.trim().toLowerCase()).filter(Boolean) : null,
+      abuseAddresses: e.ABUSEDESK_ABUSE_ADDRESSES ? e.ABUSEDESK_ABUSE_ADDRESSES.split(/[\s,;]+/).map((a) => a.trim().toLowerCase()).filter(Boolean) : null,
       tls: tlsFiles(e.ABUSEDESK_SMTP_TLS_CERT, e.ABUSEDESK_SMTP_TLS_KEY),
       maxBytes: e.ABUSEDESK_SMTP_MAX_BYTES,
       maxConnectionsPerClient: e.ABUSEDESK_SMTP_MAX_CONNECTIONS_PER_CLIENT,
