@@ -155,32 +155,9 @@ export class WorkflowRepository {
 
   /** Inserts an action; null when its idempotency key exists already (the same step proposed twice). */
   async insertAction(a: NewAction, now: Date): Promise<ActionRow | null> {
-    const at = now.toISOString();
     const rows = await this.db
       .insertInto('actions')
-      .values({
-        case_id: a.caseId,
-        kind: a.kind,
-        scope: a.scope,
-        status: a.status,
-        step: a.step,
-        due_at: a.dueAt,
-        approval: a.approval,
-        approved_by: a.approvedBy,
-        approved_at: a.approvedBy ? at : null,
-        reason: a.reason,
-        idempotency_key: a.idempotencyKey,
-        attempts: 0,
-        last_error: null,
-        params: JSON.stringify(a.params),
-        result: null,
-        created_at: at,
-        updated_at: at,
-        requested_by: a.requestedBy,
-        connector: null,
-        started_at: null,
-        finished_at: null,
-      })
+      .values(actionRow(a, now.toISOString()))
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
       .returningAll()
       .execute();
@@ -194,31 +171,7 @@ export class WorkflowRepository {
     for (const part of chunk(actions, 22)) {
       const rows = await this.db
         .insertInto('actions')
-        .values(
-          part.map((a) => ({
-            case_id: a.caseId,
-            kind: a.kind,
-            scope: a.scope,
-            status: a.status,
-            step: a.step,
-            due_at: a.dueAt,
-            approval: a.approval,
-            approved_by: a.approvedBy,
-            approved_at: a.approvedBy ? at : null,
-            reason: a.reason,
-            idempotency_key: a.idempotencyKey,
-            attempts: 0,
-            last_error: null,
-            params: JSON.stringify(a.params),
-            result: null,
-            created_at: at,
-            updated_at: at,
-            requested_by: a.requestedBy,
-            connector: null,
-            started_at: null,
-            finished_at: null,
-          })),
-        )
+        .values(part.map((a) => actionRow(a, at)))
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
         .returning(['id', 'idempotency_key'])
         .execute();
@@ -271,4 +224,31 @@ export class WorkflowRepository {
     const rows = await this.db.selectFrom('actions').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
+}
+
+/** The row of a new action: one definition for the single and the batch insert. */
+function actionRow(a: NewAction, at: string) {
+  return {
+    case_id: a.caseId,
+    kind: a.kind,
+    scope: a.scope,
+    status: a.status,
+    step: a.step,
+    due_at: a.dueAt,
+    approval: a.approval,
+    approved_by: a.approvedBy,
+    approved_at: a.approvedBy ? at : null,
+    reason: a.reason,
+    idempotency_key: a.idempotencyKey,
+    attempts: 0,
+    last_error: null,
+    params: JSON.stringify(a.params),
+    result: null,
+    created_at: at,
+    updated_at: at,
+    requested_by: a.requestedBy,
+    connector: null,
+    started_at: null,
+    finished_at: null,
+  };
 }
