@@ -1,26 +1,11 @@
 import type { Selectable } from 'kysely';
+import type { NewInvoiceLine } from '../../billing/pricing.js';
 import type { Executor } from '../database.js';
 import { chunk } from '../dialect.js';
 import type { InvoiceLineTable, ResourceOfferTable } from '../schema.js';
 
 export type InvoiceLineRow = Selectable<InvoiceLineTable>;
 export type ResourceOfferRow = Selectable<ResourceOfferTable>;
-
-export interface InvoiceLineInsert {
-  customerId: string;
-  caseId: number | null;
-  actionId: number | null;
-  kind: string;
-  description: string;
-  quantity: number;
-  unit: string;
-  unitPriceCents: number;
-  amountCents: number;
-  currency: string;
-  periodStart: string | null;
-  periodEnd: string | null;
-  dedupeKey: string;
-}
 
 const lineColumns = [
   'id',
@@ -50,7 +35,7 @@ export class InvoiceRepository {
   constructor(private readonly db: Executor) {}
 
   /** Inserts lines not stored before; returns the new ones. */
-  async insertLines(lines: InvoiceLineInsert[], pushStatus: 'pending' | 'unsent', now: Date): Promise<InvoiceLineRow[]> {
+  async insertLines(lines: NewInvoiceLine[], pushStatus: 'pending' | 'unsent', now: Date): Promise<InvoiceLineRow[]> {
     const out: InvoiceLineRow[] = [];
     for (const part of chunk(lines, 18)) {
       if (!part.length) continue;
