@@ -1,3 +1,4 @@
+import { parseIpv4 } from '../domain/ip.js';
 import { chainCandidates, IntervalCollector, laminarSweep, type Candidates, type Line } from './laminar.js';
 
 /**
@@ -45,30 +46,10 @@ export function ipv4KeyOf(address: number): number {
  * with leading zeros as decimal ("010" is 10).
  */
 export function ipv4Key(text: string): number {
-  const n = text.length;
-  if (n < 7 || n > 15) return NOT_IPV4;
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || dots === 3) return NOT_IPV4;
-      value = (value << 8) | octet;
-      octet = 0;
-      digits = 0;
-      dots++;
-    } else if (c >= 48 && c <= 57) {
-      octet = octet * 10 + (c - 48);
-      if (++digits > 3 || octet > 255) return NOT_IPV4;
-    } else {
-      return NOT_IPV4;
-    }
-  }
-  if (dots !== 3 || digits === 0) return NOT_IPV4;
-  return ((value << 8) | octet) ^ SIGN;
+  const address = parseIpv4(text);
+  return address < 0 ? NOT_IPV4 : ipv4KeyOf(address);
 }
+
 const STRIDE = 4;
 
 /**
